@@ -1,0 +1,9 @@
+import type { RouteDef } from './route.js';
+import { accountRoutes, sessionRoutes, systemRoutes } from './routes.js';
+
+/** Every HTTP route of the API: the OpenAPI document and the authorization matrix are built from this list. */
+export const allRoutes: readonly RouteDef[] = [
+  ...Object.values(systemRoutes),
+  ...Object.values(accountRoutes),
+  ...Object.values(sessionRoutes),
+];

@@ -1,0 +1,3 @@
+export * from './database.js';
+export * from './schema/index.js';
+export { openTestDatabase, testDatabaseKind } from './testing.js';

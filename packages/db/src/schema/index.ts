@@ -1,0 +1,3 @@
+export * from './accounts.js';
+export * from './columns.js';
+export * from './sessions.js';
