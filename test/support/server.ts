@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,10 +30,19 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
+    // Each test server gets its own Redis namespace unless a test shares one between instances on purpose.
+    // Every test client comes from 127.0.0.1; per-IP limits get their own dedicated test.
+    LOGIN_ATTEMPTS_PER_IP: '100000',
+    INVITE_ATTEMPTS_PER_IP: '100000',
+    REDIS_PREFIX: `mixroom-test-${randomBytes(4).toString('hex')}:`,
     ...(process.env.TEST_REDIS_URL && !('REDIS_URL' in env) ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...env,
   });
-  const server = await createServer({ config, database, logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+  const server = await createServer({
+    config,
+    database,
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
   const url = await server.listen(0, '127.0.0.1');
   return {
     url,

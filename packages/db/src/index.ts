@@ -1,3 +1,3 @@
 export * from './database.js';
 export * from './schema/index.js';
-export { openTestDatabase, testDatabaseKind } from './testing.js';
+export { openTestDatabase, storageBackends, testDatabaseKind } from './testing.js';

@@ -6,9 +6,12 @@ import { type DatabaseHandle, openDatabase } from './database.js';
  * A fresh, migrated database for one test file: a new database on the PostgreSQL server named by
  * TEST_DATABASE_URL (dropped again on close), or an in-memory PGlite when it is unset.
  */
-export async function openTestDatabase(): Promise<DatabaseHandle & { url?: string }> {
+export async function openTestDatabase(
+  kind: 'pglite' | 'postgres' = testDatabaseKind,
+): Promise<DatabaseHandle & { url?: string }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) {
+  if (kind === 'postgres' && !serverUrl) throw new Error('TEST_DATABASE_URL is not set');
+  if (kind === 'pglite' || !serverUrl) {
     const handle = await openDatabase();
     await handle.migrate();
     return handle;
@@ -31,5 +34,9 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { url?: strin
   };
 }
 
-/** Which storage the contract suites run against in this process. */
-export const testDatabaseKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+/** The storage that cross-process tests use in this run: PostgreSQL when TEST_DATABASE_URL is set. */
+export const testDatabaseKind: 'pglite' | 'postgres' = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+/** Every storage the contract suites run against in this run: PGlite always, PostgreSQL when configured. */
+export const storageBackends = (): ('pglite' | 'postgres')[] =>
+  process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];

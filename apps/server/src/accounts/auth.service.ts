@@ -25,7 +25,8 @@ export const toUser = (row: UserRow): User => ({
 });
 
 const isUniqueViolation = (error: unknown) =>
-  (error as { code?: string })?.code === '23505' || (error as { cause?: { code?: string } })?.cause?.code === '23505';
+  (error as { code?: string })?.code === '23505' ||
+  (error as { cause?: { code?: string } })?.cause?.code === '23505';
 
 @Injectable()
 export class AuthService {
@@ -35,7 +36,8 @@ export class AuthService {
   ) {}
 
   async signup(body: SignupBody): Promise<{ user: User; sessionToken: string }> {
-    if (await this.users.findByEmail(body.email)) throw conflict('An account with this email exists.', 'email_taken');
+    if (await this.users.findByEmail(body.email))
+      throw conflict('An account with this email exists.', 'email_taken');
     const passwordHash = await hashPassword(body.password);
     let row: UserRow;
     try {
@@ -53,7 +55,7 @@ export class AuthService {
     await this.rateLimits.check('loginFailures', failureKey);
     const row = await this.users.findByEmail(body.email);
     const ok = await verifyPassword(row?.passwordHash ?? (await dummyPasswordHash()), body.password);
-    if (!row || !row.passwordHash || !ok) {
+    if (!row?.passwordHash || !ok) {
       await this.rateLimits.consume('loginFailures', failureKey);
       throw unauthorized('Email or password is wrong.');
     }

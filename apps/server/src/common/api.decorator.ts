@@ -19,7 +19,15 @@ import { AppError, badRequest } from './errors.js';
 
 export const ROUTE_DEF = 'mixroom:route';
 
-const methodDecorators = { get: Get, post: Post, put: Put, patch: Patch, delete: Delete, head: Head, options: Options };
+const methodDecorators = {
+  get: Get,
+  post: Post,
+  put: Put,
+  patch: Patch,
+  delete: Delete,
+  head: Head,
+  options: Options,
+};
 
 /** Binds a controller method to a contract route: path, method, success status, and metadata for auth/validation. */
 export const Api = (def: RouteDef) =>

@@ -16,7 +16,7 @@ const codeForStatus: Record<number, string> = {
   429: 'rate_limited',
 };
 
-export function errorBody(status: number, code: string, message: string, details?: unknown) {
+export function errorBody(_status: number, code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
@@ -33,7 +33,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     if (exception instanceof AppError) {
       for (const [k, v] of Object.entries(exception.headers ?? {})) res.setHeader(k, v);
-      res.status(exception.status).json(errorBody(exception.status, exception.code, exception.message, exception.details));
+      res
+        .status(exception.status)
+        .json(errorBody(exception.status, exception.code, exception.message, exception.details));
       return;
     }
     if (exception instanceof HttpException) {

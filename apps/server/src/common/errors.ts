@@ -12,8 +12,10 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: unknown) => new AppError(400, 'invalid_input', message, details);
-export const unauthorized = (message = 'Sign in to continue.') => new AppError(401, 'unauthenticated', message);
+export const badRequest = (message: string, details?: unknown) =>
+  new AppError(400, 'invalid_input', message, details);
+export const unauthorized = (message = 'Sign in to continue.') =>
+  new AppError(401, 'unauthenticated', message);
 export const forbidden = (message: string) => new AppError(403, 'forbidden', message);
 /** Also used for "exists but you are not a member", so outsiders learn nothing. */
 export const notFound = (what = 'Not found.') => new AppError(404, 'not_found', what);

@@ -16,13 +16,16 @@ const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((v) => {
-      try {
-        return protocols.includes(new URL(v).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    .refine(
+      (v) => {
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
 
 const EnvSchema = z.object({
   PORT: int(0, 65535).default(3000),
@@ -31,11 +34,18 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().trim().min(1).default('./data'),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[\w:.-]{1,64}$/, 'must be 1-64 letters, digits, or _ : . -')
+    .default('mixroom:'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().trim().min(3).default('Mixroom <mixroom@localhost>'),
   MAX_UPLOAD_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(4 * GiB),
   MAX_SYNC_MESSAGE_BYTES: int(1024, 64 * MiB).default(1 * MiB),
   MAX_DOCUMENT_BYTES: int(64 * 1024, 256 * MiB).default(16 * MiB),
+  LOGIN_ATTEMPTS_PER_IP: int(1, 1_000_000).default(50),
+  INVITE_ATTEMPTS_PER_IP: int(1, 1_000_000).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -47,11 +57,17 @@ export interface Config {
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /** Namespace for every Redis key and channel, so several deployments (or test runs) can share one Redis. */
+  redisPrefix: string;
   smtpUrl?: string;
   mailFrom: string;
   maxUploadBytes: number;
   maxSyncMessageBytes: number;
   maxDocumentBytes: number;
+  /** Login attempts per client IP per 15 minutes (any email). */
+  loginAttemptsPerIp: number;
+  /** Invite look-ups and acceptances per client IP per 10 minutes (guards against token guessing). */
+  inviteAttemptsPerIp: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
 }
 
@@ -84,11 +100,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     maxSyncMessageBytes: e.MAX_SYNC_MESSAGE_BYTES,
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
+    inviteAttemptsPerIp: e.INVITE_ATTEMPTS_PER_IP,
     logLevel: e.LOG_LEVEL,
   };
 }
