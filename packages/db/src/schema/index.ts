@@ -1,3 +1,4 @@
 export * from './accounts.js';
 export * from './columns.js';
 export * from './sessions.js';
+export * from './media.js';
