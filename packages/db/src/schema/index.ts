@@ -2,3 +2,4 @@ export * from './accounts.js';
 export * from './columns.js';
 export * from './sessions.js';
 export * from './media.js';
+export * from './sync.js';
