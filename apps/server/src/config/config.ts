@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -42,6 +43,9 @@ const EnvSchema = z.object({
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().trim().min(3).default('Mixroom <mixroom@localhost>'),
   MAX_UPLOAD_BYTES: int(1, Number.MAX_SAFE_INTEGER).default(4 * GiB),
+  UPLOAD_EXPIRY_S: int(1, 365 * 24 * 3600).default(24 * 3600),
+  UPLOAD_CLEANUP_INTERVAL_S: int(1, 24 * 3600).default(3600),
+  ANALYSIS_WORKERS: int(0, 256).optional(),
   MAX_SYNC_MESSAGE_BYTES: int(1024, 64 * MiB).default(1 * MiB),
   MAX_DOCUMENT_BYTES: int(64 * 1024, 256 * MiB).default(16 * MiB),
   LOGIN_ATTEMPTS_PER_IP: int(1, 1_000_000).default(50),
@@ -62,6 +66,12 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   maxUploadBytes: number;
+  /** Unfinished uploads are deleted this many seconds after they were started. */
+  uploadExpiryS: number;
+  /** How often abandoned uploads and unreferenced blobs are swept, in seconds. */
+  uploadCleanupIntervalS: number;
+  /** Worker threads for audio analysis (default: cores - 1, at least 1); 0 leaves jobs to other instances. */
+  analysisWorkers: number;
   maxSyncMessageBytes: number;
   maxDocumentBytes: number;
   /** Login attempts per client IP per 15 minutes (any email). */
@@ -104,6 +114,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    uploadExpiryS: e.UPLOAD_EXPIRY_S,
+    uploadCleanupIntervalS: e.UPLOAD_CLEANUP_INTERVAL_S,
+    analysisWorkers: e.ANALYSIS_WORKERS ?? Math.max(1, availableParallelism() - 1),
     maxSyncMessageBytes: e.MAX_SYNC_MESSAGE_BYTES,
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
     loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
