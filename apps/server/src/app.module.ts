@@ -12,6 +12,7 @@ import { RateLimitService } from './common/rate-limit.service.js';
 import { REDIS } from './common/redis.js';
 import { CONFIG, DATABASE, DATABASE_HANDLE, LOGGER } from './common/tokens.js';
 import type { Config } from './config/config.js';
+import { EventsModule } from './events/events.module.js';
 import { SessionEvents } from './events/session-events.js';
 import { InvitesService } from './sessions/invites.service.js';
 import { SessionAccess } from './sessions/session-access.service.js';

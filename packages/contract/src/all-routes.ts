@@ -1,4 +1,5 @@
 import type { RouteDef } from './route.js';
+import { noteRoutes } from './notes-routes.js';
 import { accountRoutes, sessionRoutes, systemRoutes } from './routes.js';
 
 /** Every HTTP route of the API: the OpenAPI document and the authorization matrix are built from this list. */
@@ -6,4 +7,5 @@ export const allRoutes: readonly RouteDef[] = [
   ...Object.values(systemRoutes),
   ...Object.values(accountRoutes),
   ...Object.values(sessionRoutes),
+  ...Object.values(noteRoutes),
 ];

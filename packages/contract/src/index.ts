@@ -3,6 +3,8 @@ export * from './route.js';
 export * from './routes.js';
 export * from './schemas/accounts.js';
 export * from './schemas/common.js';
+export * from './schemas/notes.js';
+export * from './notes-routes.js';
 export * from './schemas/sessions.js';
 export { z } from './zod.js';
 export * from './all-routes.js';
