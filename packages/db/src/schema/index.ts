@@ -3,3 +3,4 @@ export * from './columns.js';
 export * from './sessions.js';
 export * from './media.js';
 export * from './sync.js';
+export * from './notes.js';
