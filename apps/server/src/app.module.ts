@@ -19,6 +19,7 @@ import { SessionAccess } from './sessions/session-access.service.js';
 import { InvitesController, SessionsController } from './sessions/sessions.controller.js';
 import { SessionsRepository } from './sessions/sessions.repository.js';
 import { SessionsService } from './sessions/sessions.service.js';
+import { SyncModule } from './sync/sync.module.js';
 import { SystemController } from './system/system.controller.js';
 
 export interface AppContext {
@@ -60,7 +61,7 @@ export class AppModule {
   static forRoot(ctx: AppContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(ctx), AccountsAndSessionsModule, EventsModule],
+      imports: [CoreModule.forRoot(ctx), AccountsAndSessionsModule, EventsModule, SyncModule],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },

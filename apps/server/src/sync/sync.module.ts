@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { RealtimeModule } from '../realtime/realtime.module.js';
+import { MixDocuments } from './mix-documents.js';
+import { SyncGateway } from './sync.gateway.js';
+import { SyncRepository } from './sync.repository.js';
+import { SyncService } from './sync.service.js';
+import { loadSyncOptions, SYNC_OPTIONS } from './sync-options.js';
+
+/**
+ * Real-time shared mix state: `WS /sync/:sessionId` (y-websocket protocol) and {@link MixDocuments} for
+ * server-made changes. See SYNC.md.
+ */
+@Module({
+  imports: [RealtimeModule],
+  providers: [
+    { provide: SYNC_OPTIONS, useFactory: () => loadSyncOptions(process.env) },
+    SyncRepository,
+    SyncService,
+    SyncGateway,
+    MixDocuments,
+  ],
+  exports: [MixDocuments],
+})
+export class SyncModule {}

@@ -1,0 +1,93 @@
+import { type Database, syncSnapshots, syncUpdates } from '@mixroom/db';
+import { Inject, Injectable } from '@nestjs/common';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { DATABASE } from '../common/tokens.js';
+
+/** One stored update. */
+export interface StoredUpdate {
+  id: number;
+  update: Uint8Array;
+}
+
+/** Most rows folded into a snapshot in one compaction transaction. */
+export const COMPACTION_BATCH = 2_000;
+
+/** The update log and snapshots of shared documents: the only place that touches their tables. */
+@Injectable()
+export class SyncRepository {
+  constructor(@Inject(DATABASE) private readonly db: Database) {}
+
+  /** Appends many updates in one multi-row INSERT (one round trip, one commit). */
+  async appendUpdates(rows: readonly { docName: string; update: Uint8Array }[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.insert(syncUpdates).values(rows.map((r) => ({ docName: r.docName, update: r.update })));
+  }
+
+  /** Snapshot (if any) and the log rows after it, oldest first. */
+  async load(docName: string): Promise<{ snapshot?: Uint8Array; updates: StoredUpdate[] }> {
+    const [snapshot] = await this.db
+      .select({ state: syncSnapshots.state })
+      .from(syncSnapshots)
+      .where(eq(syncSnapshots.docName, docName));
+    const updates = await this.db
+      .select({ id: syncUpdates.id, update: syncUpdates.update })
+      .from(syncUpdates)
+      .where(eq(syncUpdates.docName, docName))
+      .orderBy(asc(syncUpdates.id));
+    return { snapshot: snapshot?.state, updates };
+  }
+
+  /**
+   * Folds up to {@link COMPACTION_BATCH} log rows into the snapshot in one transaction, and deletes
+   * exactly the rows it folded (by id: rows appended meanwhile by this or another instance stay). `merge`
+   * turns the old snapshot plus rows into the new snapshot. A per-document advisory lock keeps two
+   * instances from compacting the same document at once. Returns how many rows were folded.
+   */
+  async compact(
+    docName: string,
+    merge: (snapshot: Uint8Array | undefined, updates: Uint8Array[]) => Uint8Array,
+  ): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`mixroom-sync:${docName}`}))`);
+      const rows = await tx
+        .select({ id: syncUpdates.id, update: syncUpdates.update })
+        .from(syncUpdates)
+        .where(eq(syncUpdates.docName, docName))
+        .orderBy(asc(syncUpdates.id))
+        .limit(COMPACTION_BATCH);
+      if (rows.length === 0) return 0;
+      const [current] = await tx
+        .select({ state: syncSnapshots.state })
+        .from(syncSnapshots)
+        .where(eq(syncSnapshots.docName, docName));
+      const state = merge(
+        current?.state,
+        rows.map((r) => r.update),
+      );
+      await tx
+        .insert(syncSnapshots)
+        .values({ docName, state })
+        .onConflictDoUpdate({ target: syncSnapshots.docName, set: { state, updatedAt: new Date() } });
+      const ids = rows.map((r) => r.id);
+      await tx.delete(syncUpdates).where(and(eq(syncUpdates.docName, docName), inArray(syncUpdates.id, ids)));
+      return rows.length;
+    });
+  }
+
+  /** Rows in the log for a document (for tests and diagnostics). */
+  async countUpdates(docName: string): Promise<number> {
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(syncUpdates)
+      .where(eq(syncUpdates.docName, docName));
+    return row?.n ?? 0;
+  }
+
+  /** Forgets a document entirely (its session was deleted). */
+  async remove(docName: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.delete(syncUpdates).where(eq(syncUpdates.docName, docName));
+      await tx.delete(syncSnapshots).where(eq(syncSnapshots.docName, docName));
+    });
+  }
+}
