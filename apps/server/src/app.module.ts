@@ -14,6 +14,7 @@ import { CONFIG, DATABASE, DATABASE_HANDLE, LOGGER } from './common/tokens.js';
 import type { Config } from './config/config.js';
 import { EventsModule } from './events/events.module.js';
 import { SessionEvents } from './events/session-events.js';
+import { Metrics } from './observability/metrics.js';
 import { InvitesService } from './sessions/invites.service.js';
 import { SessionAccess } from './sessions/session-access.service.js';
 import { InvitesController, SessionsController } from './sessions/sessions.controller.js';
@@ -27,6 +28,7 @@ export interface AppContext {
   database: DatabaseHandle;
   redis: Redis | null;
   logger: Logger;
+  metrics: Metrics;
 }
 
 /** Infrastructure and access control every feature module uses. */
@@ -40,6 +42,7 @@ export class CoreModule {
       { provide: DATABASE, useValue: ctx.database.db },
       { provide: REDIS, useValue: ctx.redis },
       { provide: LOGGER, useValue: ctx.logger },
+      { provide: Metrics, useValue: ctx.metrics },
     ];
     const shared = [SessionEvents, RateLimitService, UsersRepository, AuthService, SessionsRepository, SessionAccess];
     return {

@@ -14,6 +14,8 @@ import pino, { type Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { jsonErrors, requestLogging } from './common/http-middleware.js';
 import { type Config, loadConfig } from './config/config.js';
+import { mountMetrics } from './observability/metrics-endpoint.js';
+import { Metrics } from './observability/metrics.js';
 import { mountOpenApi } from './system/openapi.js';
 
 export interface ServerOptions {
@@ -53,12 +55,15 @@ export async function createServer(options: ServerOptions = {}): Promise<Mixroom
   expressApp.disable('x-powered-by');
   expressApp.set('trust proxy', 'loopback, linklocal, uniquelocal');
   expressApp.use(requestLogging(logger));
+  const metrics = new Metrics();
+  expressApp.use(metrics.httpMiddleware(allRoutes));
   expressApp.use(express.json({ limit: '1mb' }));
   expressApp.use(jsonErrors);
   mountOpenApi(expressApp, allRoutes, config.publicUrl);
+  mountMetrics(expressApp, metrics, config.metricsToken);
 
   const app = await NestFactory.create(
-    AppModule.forRoot({ config, database, redis, logger }),
+    AppModule.forRoot({ config, database, redis, logger, metrics }),
     new ExpressAdapter(expressApp),
     { bodyParser: false, logger: ['error', 'warn'] },
   );

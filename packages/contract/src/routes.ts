@@ -41,6 +41,17 @@ export const systemRoutes = {
     auth: 'none',
     status: 200,
   }),
+  metrics: route({
+    method: 'get',
+    path: '/metrics',
+    summary:
+      'Prometheus metrics. With METRICS_TOKEN set: needs Authorization: Bearer <METRICS_TOKEN> (401 otherwise); ' +
+      'without it: private and loopback addresses only (403 otherwise)',
+    tag: 'system',
+    auth: 'none',
+    status: 200,
+    produces: 'text/plain; version=0.0.4',
+  }),
 } as const;
 
 export const accountRoutes = {

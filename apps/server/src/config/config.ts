@@ -51,6 +51,15 @@ const EnvSchema = z.object({
   LOGIN_ATTEMPTS_PER_IP: int(1, 1_000_000).default(50),
   INVITE_ATTEMPTS_PER_IP: int(1, 1_000_000).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  BLOB_STORE: z.enum(['fs', 's3']).default('fs'),
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_BUCKET: z.string().trim().min(3).optional(),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().trim().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().trim().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false', '1', '0']).default('false'),
+  S3_PREFIX: z.string().trim().default('blobs/'),
 });
 
 export interface Config {
@@ -79,6 +88,21 @@ export interface Config {
   /** Invite look-ups and acceptances per client IP per 10 minutes (guards against token guessing). */
   inviteAttemptsPerIp: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`; unset, it answers only private addresses. */
+  metricsToken?: string;
+  /** Where audio bytes live: the local disk under DATA_DIR/blobs (default) or an S3-compatible bucket. */
+  blobStore:
+    | { kind: 'fs' }
+    | {
+        kind: 's3';
+        endpoint?: string;
+        bucket: string;
+        region: string;
+        accessKeyId?: string;
+        secretAccessKey?: string;
+        forcePathStyle: boolean;
+        prefix: string;
+      };
 }
 
 export class ConfigError extends Error {
@@ -103,6 +127,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  if (e.BLOB_STORE === 's3' && !e.S3_BUCKET) {
+    throw new ConfigError(['S3_BUCKET: must be set when BLOB_STORE=s3 (got undefined)']);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -122,5 +149,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
     inviteAttemptsPerIp: e.INVITE_ATTEMPTS_PER_IP,
     logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN,
+    blobStore:
+      e.BLOB_STORE === 's3'
+        ? {
+            kind: 's3',
+            endpoint: e.S3_ENDPOINT,
+            bucket: e.S3_BUCKET as string,
+            region: e.S3_REGION,
+            accessKeyId: e.S3_ACCESS_KEY_ID,
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE === 'true' || e.S3_FORCE_PATH_STYLE === '1',
+            prefix: e.S3_PREFIX,
+          }
+        : { kind: 'fs' },
   };
 }

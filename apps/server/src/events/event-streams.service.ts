@@ -1,8 +1,9 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { Caller } from '../common/caller.js';
 import { LOGGER } from '../common/tokens.js';
+import { Metrics } from '../observability/metrics.js';
 import { SessionAccess } from '../sessions/session-access.service.js';
 import { EventLog } from './event-log.js';
 import { type SessionEvent, SessionEvents } from './session-events.js';
@@ -34,7 +35,10 @@ export class EventStreams implements OnModuleDestroy {
     @Inject(EventLog) private readonly log: EventLog,
     @Inject(SessionAccess) private readonly access: SessionAccess,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    @Optional() @Inject(Metrics) metrics?: Metrics,
+  ) {
+    metrics?.observe('sseStreams', () => this.openCount);
+  }
 
   get openCount(): number {
     return this.streams.size;
