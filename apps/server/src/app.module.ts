@@ -13,6 +13,7 @@ import { REDIS } from './common/redis.js';
 import { CONFIG, DATABASE, DATABASE_HANDLE, LOGGER } from './common/tokens.js';
 import type { Config } from './config/config.js';
 import { EventsModule } from './events/events.module.js';
+import { MediaModule } from './media/media.module.js';
 import { SessionEvents } from './events/session-events.js';
 import { Metrics } from './observability/metrics.js';
 import { InvitesService } from './sessions/invites.service.js';
@@ -64,7 +65,7 @@ export class AppModule {
   static forRoot(ctx: AppContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(ctx), AccountsAndSessionsModule, EventsModule, SyncModule],
+      imports: [CoreModule.forRoot(ctx), AccountsAndSessionsModule, EventsModule, MediaModule, SyncModule],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },

@@ -14,6 +14,7 @@ import pino, { type Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { jsonErrors, requestLogging } from './common/http-middleware.js';
 import { type Config, loadConfig } from './config/config.js';
+import { reserveUploadsRoute } from './media/uploads/uploads.route.js';
 import { mountMetrics } from './observability/metrics-endpoint.js';
 import { Metrics } from './observability/metrics.js';
 import { mountOpenApi } from './system/openapi.js';
@@ -57,6 +58,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Mixroom
   expressApp.use(requestLogging(logger));
   const metrics = new Metrics();
   expressApp.use(metrics.httpMiddleware(allRoutes));
+  const uploads = reserveUploadsRoute(expressApp); // tus needs the raw request stream: before the JSON parser
   expressApp.use(express.json({ limit: '1mb' }));
   expressApp.use(jsonErrors);
   mountOpenApi(expressApp, allRoutes, config.publicUrl);
@@ -67,6 +69,7 @@ export async function createServer(options: ServerOptions = {}): Promise<Mixroom
     new ExpressAdapter(expressApp),
     { bodyParser: false, logger: ['error', 'warn'] },
   );
+  uploads.attach(app);
 
   if (existsSync(join(webDist, 'index.html'))) {
     // The web client is a single-page app: unknown non-API paths get index.html.

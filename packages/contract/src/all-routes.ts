@@ -1,3 +1,4 @@
+import { mediaRoutes, uploadRoutes } from './media-routes.js';
 import type { RouteDef } from './route.js';
 import { noteRoutes } from './notes-routes.js';
 import { accountRoutes, sessionRoutes, systemRoutes } from './routes.js';
@@ -8,4 +9,6 @@ export const allRoutes: readonly RouteDef[] = [
   ...Object.values(accountRoutes),
   ...Object.values(sessionRoutes),
   ...Object.values(noteRoutes),
+  ...Object.values(uploadRoutes),
+  ...Object.values(mediaRoutes),
 ];

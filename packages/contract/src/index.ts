@@ -6,5 +6,7 @@ export * from './schemas/common.js';
 export * from './schemas/notes.js';
 export * from './notes-routes.js';
 export * from './schemas/sessions.js';
+export * from './schemas/media.js';
+export * from './media-routes.js';
 export { z } from './zod.js';
 export * from './all-routes.js';

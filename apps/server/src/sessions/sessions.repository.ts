@@ -1,4 +1,13 @@
-import { auditEvents, type Database, invites, members, type Role, sessions, users } from '@mixroom/db';
+import {
+  auditEvents,
+  type Database,
+  invites,
+  members,
+  revisions,
+  type Role,
+  sessions,
+  users,
+} from '@mixroom/db';
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { DATABASE } from '../common/tokens.js';
@@ -13,13 +22,20 @@ export class SessionsRepository {
   constructor(@Inject(DATABASE) private readonly db: Database) {}
 
   /** Creates the session with its engineer as first member, atomically. */
-  async createWithEngineer(values: { title: string; artistName?: string; createdBy: string }): Promise<SessionRow> {
+  async createWithEngineer(values: {
+    title: string;
+    artistName?: string;
+    createdBy: string;
+  }): Promise<SessionRow> {
     return this.db.transaction(async (tx) => {
       const [session] = await tx.insert(sessions).values(values).returning();
       await tx.insert(members).values({ sessionId: session!.id, userId: values.createdBy, role: 'engineer' });
-      await tx
-        .insert(auditEvents)
-        .values({ sessionId: session!.id, actorId: values.createdBy, action: 'session.created', details: {} });
+      await tx.insert(auditEvents).values({
+        sessionId: session!.id,
+        actorId: values.createdBy,
+        action: 'session.created',
+        details: {},
+      });
       return session!;
     });
   }
@@ -49,6 +65,15 @@ export class SessionsRepository {
 
   async delete(id: string): Promise<void> {
     await this.db.delete(sessions).where(eq(sessions.id, id));
+  }
+
+  /** Revisions delivered so far: the rounds used of `roundsAgreed`. */
+  async countRevisions(sessionId: string): Promise<number> {
+    const [row] = await this.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(revisions)
+      .where(eq(revisions.sessionId, sessionId));
+    return row?.n ?? 0;
   }
 
   async findMembership(sessionId: string, userId: string): Promise<MemberRow | undefined> {
@@ -93,7 +118,12 @@ export class SessionsRepository {
     return rows.length > 0;
   }
 
-  async audit(sessionId: string, actorId: string | null, action: string, details: Record<string, unknown> = {}) {
+  async audit(
+    sessionId: string,
+    actorId: string | null,
+    action: string,
+    details: Record<string, unknown> = {},
+  ) {
     await this.db.insert(auditEvents).values({ sessionId, actorId, action, details });
   }
 
@@ -111,7 +141,11 @@ export class SessionsRepository {
   }
 
   async listInvites(sessionId: string) {
-    return this.db.select().from(invites).where(eq(invites.sessionId, sessionId)).orderBy(desc(invites.createdAt));
+    return this.db
+      .select()
+      .from(invites)
+      .where(eq(invites.sessionId, sessionId))
+      .orderBy(desc(invites.createdAt));
   }
 
   async findInviteByHash(tokenHash: string) {

@@ -53,7 +53,7 @@ export class SessionsService {
 
   async get(caller: Caller, id: string) {
     const { session, role } = await this.access.require(id, caller, 'read');
-    return { session: toSession(session), role };
+    return { session: { ...toSession(session), roundsUsed: await this.sessions.countRevisions(id) }, role };
   }
 
   async update(caller: Caller, id: string, body: UpdateSessionBody) {

@@ -11,6 +11,8 @@ export const Session = z
     artistName: z.string().nullable(),
     createdBy: z.uuid(),
     roundsAgreed: z.number().int(),
+    /** Revisions delivered so far (in GET /api/sessions/:id). */
+    roundsUsed: z.number().int().optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -103,7 +105,9 @@ export const InvitePreviewResponse = z
   .object({ sessionTitle: z.string(), role: Role, invitedBy: z.string(), expiresAt: z.string() })
   .openapi('InvitePreview');
 
-export const AcceptInviteBody = z.strictObject({ displayName: text(80).optional() }).openapi('AcceptInviteBody');
+export const AcceptInviteBody = z
+  .strictObject({ displayName: text(80).optional() })
+  .openapi('AcceptInviteBody');
 export type AcceptInviteBody = z.infer<typeof AcceptInviteBody>;
 export const AcceptInviteResponse = z.object({ session: Session, user: User, role: Role });
 
