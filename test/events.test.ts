@@ -1,6 +1,6 @@
 import { MixroomClient } from '@mixroom/client';
 import { noteRoutes, sessionRoutes } from '@mixroom/contract';
-import { EventStreams } from '@mixroom/server';
+import { EventStreams } from '@mixroom/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseReader } from './events-support.js';
 import { createSessionCast, type SessionCast, startTestServer, type TestServer } from './support/server.js';

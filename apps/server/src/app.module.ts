@@ -12,7 +12,11 @@ import { RateLimitService } from './common/rate-limit.service.js';
 import { REDIS } from './common/redis.js';
 import { CONFIG, DATABASE, DATABASE_HANDLE, LOGGER } from './common/tokens.js';
 import type { Config } from './config/config.js';
+import { ActivityModule } from './activity/activity.module.js';
+import { DecisionsModule } from './decisions/decisions.module.js';
 import { EventsModule } from './events/events.module.js';
+import { ExportsModule } from './exports/exports.module.js';
+import { NotesModule } from './notes/notes.module.js';
 import { MediaModule } from './media/media.module.js';
 import { SessionEvents } from './events/session-events.js';
 import { Metrics } from './observability/metrics.js';
@@ -65,7 +69,7 @@ export class AppModule {
   static forRoot(ctx: AppContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(ctx), AccountsAndSessionsModule, EventsModule, MediaModule, SyncModule],
+      imports: [CoreModule.forRoot(ctx), AccountsAndSessionsModule, EventsModule, ActivityModule, NotesModule, DecisionsModule, ExportsModule, MediaModule, SyncModule],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },

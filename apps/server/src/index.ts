@@ -1,3 +1,2 @@
 export { type Config, ConfigError, loadConfig } from './config/config.js';
 export { createServer, type MixroomServer, type ServerOptions } from './server.js';
-export { EventStreams } from './events/event-streams.service.js';

@@ -153,9 +153,9 @@ export type DecisionKind = z.infer<typeof DecisionKind>;
 /**
  * Approval state of a revision: `approved` once every required approver's latest decision is approve
  * (the revision is then locked), `changes_requested` while any required approver's latest decision is
- * request_changes, else `awaiting_approval`.
+ * request_changes, else `in_review` (the revision's own status field).
  */
-export const RevisionApprovalStatus = z.enum(['awaiting_approval', 'changes_requested', 'approved']);
+export const RevisionApprovalStatus = z.enum(['in_review', 'changes_requested', 'approved']);
 export type RevisionApprovalStatus = z.infer<typeof RevisionApprovalStatus>;
 
 export const Decision = z
