@@ -6,6 +6,7 @@ import { probeAudio } from '@mixroom/audio';
 import { mediaRoutes as m, sessionRoutes } from '@mixroom/contract';
 import { ApiError, type MixroomClient } from '@mixroom/client';
 import { uploads } from '@mixroom/db';
+import { readMix } from '@mixroom/mix-model';
 import { eq } from 'drizzle-orm';
 import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import {
   waitForAnalyses,
 } from './support/media.js';
 import { createSessionCast, type SessionCast, startTestServer, type TestServer } from './support/server.js';
+import { connectProvider, credentialsOf, waitFor, waitSynced } from './support/sync.js';
 
 let t: TestServer;
 let cast: SessionCast;
@@ -248,6 +250,19 @@ describe('resumable uploads, revisions, analysis and serving', () => {
     // If-Range with another validator: the whole file, not a range of something else.
     const stale = await getAudio(viewer, mixFile!.id, { range: 'bytes=0-9', 'if-range': '"other"' });
     expect([stale.status, stale.body.length]).toEqual([200, mix.length]);
+
+    // The stems are in the session's shared mix document, pointing at their files.
+    const provider = connectProvider(t.url, sessionId, credentialsOf(viewer));
+    try {
+      await waitSynced(provider);
+      await waitFor(() => readMix(provider.doc).stems.length === 2, 'the stems in the mix document');
+      expect(readMix(provider.doc).stems.map((s) => [s.name, s.fileId])).toEqual([
+        ['Bass', bass!.id],
+        ['Pad', pad!.id],
+      ]);
+    } finally {
+      provider.destroy();
+    }
 
     const { revisions } = await viewer.call(m.listRevisions, { params: { id: sessionId } });
     expect(revisions.map((x) => x.number)).toEqual([1]);

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { CONFIG } from '../common/tokens.js';
+import { SyncModule } from '../sync/sync.module.js';
 import type { Config } from '../config/config.js';
 import { AnalysisRepository } from './analysis/analysis.repository.js';
 import { AnalysisService } from './analysis/analysis.service.js';
@@ -22,6 +23,7 @@ import { UploadsService } from './uploads/uploads.service.js';
  * serving audio. Exports the revisions repository (decisions change a revision's status through it).
  */
 @Module({
+  imports: [SyncModule],
   controllers: [RevisionsController, FilesController],
   providers: [
     {

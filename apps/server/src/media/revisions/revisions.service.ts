@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import type { CreateRevisionBody, Revision } from '@mixroom/contract';
 import { AudioDecodeError, type AudioInfo, probeAudio } from '@mixroom/audio';
+import { addStem, LIMITS } from '@mixroom/mix-model';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Caller } from '../../common/caller.js';
@@ -8,6 +9,7 @@ import { AppError, conflict, notFound } from '../../common/errors.js';
 import { LOGGER } from '../../common/tokens.js';
 import { SessionEvents } from '../../events/session-events.js';
 import { SessionAccess } from '../../sessions/session-access.service.js';
+import { MixDocuments } from '../../sync/mix-documents.js';
 import { AnalysisService } from '../analysis/analysis.service.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { BlobsService } from '../blobs/blobs.service.js';
@@ -64,6 +66,7 @@ export class RevisionsService {
     @Inject(AnalysisService) private readonly analysis: AnalysisService,
     @Inject(SessionAccess) private readonly access: SessionAccess,
     @Inject(SessionEvents) private readonly events: SessionEvents,
+    @Inject(MixDocuments) private readonly mixDocuments: MixDocuments,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -154,14 +157,13 @@ export class RevisionsService {
   }
 
   /**
-   * Puts the revision's stems into the session's shared mix document, pointing at their file ids. Waits for
-   * the sync service's MixDocuments: wiring it is the one line below.
+   * Puts the revision's stems into the session's shared mix document, pointing at their file ids (the
+   * document validates and broadcasts the change like any client edit).
    */
-  private async placeStemsInMix(
-    _sessionId: string,
-    _stems: { fileId: string; name: string }[],
-  ): Promise<void> {
-    // await this.mixDocuments.change(_sessionId, (doc) => { for (const s of _stems) addStem(doc, s); });
+  private async placeStemsInMix(sessionId: string, stems: { fileId: string; name: string }[]): Promise<void> {
+    await this.mixDocuments.change(sessionId, (doc) => {
+      for (const s of stems) addStem(doc, { fileId: s.fileId, name: s.name.slice(0, LIMITS.labelMax) });
+    });
   }
 
   async list(caller: Caller, sessionId: string) {
