@@ -212,7 +212,10 @@ export class AudioAnalyzer {
     return Math.floor((k * this.fs) / SUB_BLOCKS_PER_SECOND);
   }
 
-  /** Adds the next `chunk[channel][frame]` samples; every channel must have the same length. */
+  /**
+   * Adds the next `chunk[channel][frame]` samples; every channel must have the same length. Samples must be finite
+   * (the decoders refuse files with NaN or infinite samples); one NaN would make every loudness figure NaN.
+   */
   push(chunk: readonly Float32Array[]): void {
     if (this.finished) throw new Error('AudioAnalyzer.push after finish()');
     if (chunk.length !== this.nch) throw new RangeError(`expected ${this.nch} channels, got ${chunk.length}`);

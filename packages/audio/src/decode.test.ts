@@ -259,6 +259,23 @@ describe('[AU-2] broken, fake and unsupported files', () => {
     await expectDecodeError(put('nine.wav', nine), 'unsupported_format', /9 channels/);
   });
 
+  it('a float WAV with a NaN or infinite sample is unreadable, with its position', async () => {
+    const planar = floats(50000, 2, 3);
+    planar[1]![40000] = Number.NaN;
+    await expectDecodeError(
+      put('nan.wav', encodeWav(planar, { sampleRate: 48000, format: 'float', bits: 32 })),
+      'unreadable',
+      /frame 40000, channel 2 is NaN/,
+    );
+    planar[1]![40000] = 0;
+    planar[0]![7] = Number.NEGATIVE_INFINITY;
+    await expectDecodeError(
+      put('inf.wav', encodeWav(planar, { sampleRate: 48000, format: 'float', bits: 64 })),
+      'unreadable',
+      /frame 7, channel 1 is -Infinity/,
+    );
+  });
+
   it('a malformed fmt chunk is unreadable', async () => {
     const bad = wav();
     new DataView(bad.buffer).setUint16(32, 3, true); // block align 3 for 2 channels
@@ -300,6 +317,16 @@ describe('FLAC and MP3 (committed fixtures)', () => {
       }
     });
   }
+
+  it('[AU-4] FLAC and MP3 fed in 777-byte reads (frames straddle reads) decode identically', async () => {
+    for (const file of [FLAC_FIXTURES[0].file, FLAC_FIXTURES[1].file, MP3_FIXTURES[0].file]) {
+      const whole = await decodeAudio(join(FIXTURES, file));
+      const pieces = await decodeAudio(join(FIXTURES, file), { compressedReadBytes: 777 });
+      expect(pieces.channels.length).toBe(whole.channels.length);
+      for (let c = 0; c < whole.channels.length; c++)
+        expect(pieces.channels[c], `${file} channel ${c}`).toEqual(whole.channels[c]);
+    }
+  });
 
   it('[AU-2] a cut FLAC is truncated', async () => {
     const bytes = readFileSync(join(FIXTURES, FLAC_FIXTURES[0].file));

@@ -12,6 +12,8 @@ import { parseWav } from './wav.js';
 export interface OpenAudioOptions {
   /** Frames per chunk for WAV/AIFF (compressed formats yield what the decoder produces). Default 32768. */
   chunkFrames?: number;
+  /** Bytes per read fed to the FLAC/MP3 decoders. Default 1048576. */
+  compressedReadBytes?: number;
 }
 
 /**
@@ -38,9 +40,19 @@ export async function openAudio(path: string, options: OpenAudioOptions = {}): P
       case 'aiff':
         return new PcmReader(src, await parseAiff(src), options.chunkFrames ?? 32768);
       case 'flac':
-        return new FlacReader(src, await probeFlac(src, fmt.start), fmt.start);
+        return new FlacReader(
+          src,
+          await probeFlac(src, fmt.start),
+          fmt.start,
+          options.compressedReadBytes ?? 1 << 20,
+        );
       case 'mp3':
-        return new Mp3Reader(src, await probeMp3(src, fmt.start), fmt.start);
+        return new Mp3Reader(
+          src,
+          await probeMp3(src, fmt.start),
+          fmt.start,
+          options.compressedReadBytes ?? 1 << 20,
+        );
     }
   } catch (err) {
     await src.close();
@@ -79,8 +91,8 @@ export interface DecodedAudio {
  * const { info, channels } = await decodeAudio('click.wav');
  * ```
  */
-export async function decodeAudio(path: string): Promise<DecodedAudio> {
-  const reader = await openAudio(path);
+export async function decodeAudio(path: string, options: OpenAudioOptions = {}): Promise<DecodedAudio> {
+  const reader = await openAudio(path, options);
   try {
     const parts: Float32Array[][] = [];
     let total = 0;

@@ -4,8 +4,6 @@ import type { FileSource } from './file-source.js';
 import type { AudioReader } from './reader.js';
 import type { AudioInfo } from './types.js';
 
-const READ_BYTES = 1 << 20;
-
 /** Reads STREAMINFO (the mandatory first metadata block) for rate, channels, depth and length. */
 export async function probeFlac(src: FileSource, start: number): Promise<AudioInfo> {
   const b = await src.read(start, 4 + 4 + 34);
@@ -40,7 +38,7 @@ export async function probeFlac(src: FileSource, start: number): Promise<AudioIn
 }
 
 /**
- * FLAC through @wasm-audio-decoders/flac. The file is fed to the decoder in 1 MiB pieces and decoded frames are
+ * FLAC through @wasm-audio-decoders/flac. The file is fed to the decoder in pieces (1 MiB by default) and decoded frames are
  * yielded as they come, so memory stays bounded (the decoder itself keeps at most one partial frame).
  */
 export class FlacReader implements AudioReader {
@@ -48,6 +46,7 @@ export class FlacReader implements AudioReader {
     private readonly src: FileSource,
     readonly info: AudioInfo,
     private readonly start: number,
+    private readonly readBytes: number,
   ) {}
 
   async *chunks(): AsyncGenerator<Float32Array[], void, undefined> {
@@ -68,9 +67,9 @@ export class FlacReader implements AudioReader {
       return out;
     };
     try {
-      for (let pos = this.start; pos < this.src.size; pos += READ_BYTES) {
+      for (let pos = this.start; pos < this.src.size; pos += this.readBytes) {
         // A fresh buffer per read: the frame parser may keep references to bytes of an incomplete frame.
-        const bytes = await this.src.read(pos, READ_BYTES);
+        const bytes = await this.src.read(pos, this.readBytes);
         const out = await decoder.decode(bytes);
         if (out.errors.length > 0) throw decodeFailure(out.errors[0]);
         const chunk = take(out.channelData, out.samplesDecoded);
@@ -83,7 +82,7 @@ export class FlacReader implements AudioReader {
       if (this.info.framesExact && decoded < this.info.frames) {
         throw new AudioDecodeError(
           'truncated',
-          `FLAC STREAMINFO declares ${this.info.frames} frames but only ${decoded} could be decoded`,
+          `FLAC STREAMINFO declares ${this.info.frames} frames but only ${decoded} could be decoded (file cut short or damaged)`,
         );
       }
     } finally {

@@ -5,8 +5,6 @@ import { parseMp3FrameHeader } from './mp3-header.js';
 import type { AudioReader } from './reader.js';
 import type { AudioInfo } from './types.js';
 
-const READ_BYTES = 1 << 20;
-
 /**
  * Reads the first frame header and, when present, the Xing/Info frame count and LAME encoder delay/padding,
  * which give the exact gapless length. Without them the length is estimated from the bitrate (CBR).
@@ -60,7 +58,7 @@ export async function probeMp3(src: FileSource, start: number): Promise<AudioInf
 }
 
 /**
- * MP3 through mpg123-decoder, fed in 1 MiB pieces (streaming; bounded memory). mpg123 always outputs two
+ * MP3 through mpg123-decoder, fed in pieces (1 MiB by default; streaming, bounded memory). mpg123 always outputs two
  * channels, so a mono stream keeps only the first: measuring the duplicate would read 3 dB too loud.
  */
 export class Mp3Reader implements AudioReader {
@@ -68,6 +66,7 @@ export class Mp3Reader implements AudioReader {
     private readonly src: FileSource,
     readonly info: AudioInfo,
     private readonly start: number,
+    private readonly readBytes: number,
   ) {}
 
   async *chunks(): AsyncGenerator<Float32Array[], void, undefined> {
@@ -75,8 +74,8 @@ export class Mp3Reader implements AudioReader {
     await decoder.ready;
     let decoded = 0;
     try {
-      for (let pos = this.start; pos < this.src.size; pos += READ_BYTES) {
-        const bytes = await this.src.read(pos, READ_BYTES);
+      for (let pos = this.start; pos < this.src.size; pos += this.readBytes) {
+        const bytes = await this.src.read(pos, this.readBytes);
         const out = decoder.decode(bytes);
         if (out.samplesDecoded > 0) {
           if (decoded === 0 && out.sampleRate && out.sampleRate !== this.info.sampleRate) {
@@ -93,7 +92,7 @@ export class Mp3Reader implements AudioReader {
       if (this.info.framesExact && decoded + 1152 < this.info.frames) {
         throw new AudioDecodeError(
           'truncated',
-          `MP3 header declares ${this.info.frames} frames but only ${decoded} could be decoded`,
+          `MP3 header declares ${this.info.frames} frames but only ${decoded} could be decoded (file cut short or damaged)`,
         );
       }
     } finally {

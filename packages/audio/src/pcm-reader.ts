@@ -51,6 +51,7 @@ export class PcmReader implements AudioReader {
           ? reused.map((a) => (n === per ? a : a.subarray(0, n)))
           : Array.from({ length: channels }, () => new Float32Array(n));
         deinterleavePcm(bytes, n, channels, encoding, out);
+        if (this.info.encoding === 'pcm_float') rejectNonFinite(out, done);
         done = next;
         yield out;
       }
@@ -62,5 +63,24 @@ export class PcmReader implements AudioReader {
 
   close(): Promise<void> {
     return this.src.close();
+  }
+}
+
+/**
+ * A NaN or infinite float sample (a broken bounce) would turn every loudness figure into NaN; such a file is
+ * refused with the position rather than measured with the samples silently changed.
+ */
+function rejectNonFinite(channels: Float32Array[], firstFrame: number): void {
+  for (let c = 0; c < channels.length; c++) {
+    const x = channels[c]!;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      if (v - v !== 0) {
+        throw new AudioDecodeError(
+          'unreadable',
+          `float sample at frame ${firstFrame + i}, channel ${c + 1} is ${v}`,
+        );
+      }
+    }
   }
 }
