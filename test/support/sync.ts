@@ -19,6 +19,9 @@ import * as Y from 'yjs';
 const require = createRequire(fileURLToPath(new URL('../../packages/client/package.json', import.meta.url)));
 export const WebSocket = require('ws') as typeof WebSocketType;
 
+// Every WebsocketProvider adds a process 'exit' listener; tests open dozens.
+process.setMaxListeners(100);
+
 /** Polls `condition` every 10 ms until it is true; fails with `what` after `timeoutMs`. */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
@@ -169,7 +172,9 @@ export async function freshStorage(): Promise<{
     dataDir,
     async dispose() {
       await database.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      // The upload store creates DATA_DIR/uploads from an unawaited callback and throws (uncaught) if the
+      // directory vanished meanwhile; remove it when the test process exits instead.
+      process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
     },
   };
 }
@@ -189,15 +194,38 @@ export interface ChildServer {
  * The real server as a child process (`src/main.ts` under tsx), for kill -9 and multi-instance tests.
  * Resolves once it printed its URL; rejects with its output if it exits first.
  */
-export function startChildServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildServer> {
+const spawned = new Set<ChildProcess>();
+// A test that times out must not leave servers behind.
+process.once('exit', () => {
+  for (const child of spawned) child.kill('SIGKILL');
+});
+
+/** SIGKILLs every child server this process started that is still running (also those still starting). */
+export async function stopChildServers(): Promise<void> {
+  await Promise.all(
+    [...spawned].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
+
+export function startChildServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ChildServer> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
     cwd: serverDir,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  spawned.add(child);
   let output = '';
   const exited = new Promise<number | string | null>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? signal));
+    child.once('exit', (code, signal) => {
+      spawned.delete(child);
+      resolve(code ?? signal);
+    });
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

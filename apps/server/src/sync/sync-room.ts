@@ -161,12 +161,16 @@ export class SyncRoom {
     }
     const candidate = held.updates.length > 0 ? safeMerge([...held.updates, update]) : update;
     if (candidate === null) return { status: 'rejected', code: 'invalid', reason: 'Malformed update.' };
-    const outcome = this.applyToShadow(candidate, origin, true);
+    // A gap in a client's own clock range is visible without touching the shadow (cheap, so a client
+    // streaming updates that can never integrate costs little before it is closed).
+    const outcome = this.hasClockGap(candidate)
+      ? { status: 'pending' as const }
+      : this.applyToShadow(candidate, origin, true);
     if (outcome.status === 'rejected') return outcome;
     if (outcome.status === 'pending') {
       held.updates.push(update);
       held.bytes += update.length;
-      if (held.bytes > this.options.maxHeldBytes || held.updates.length > 256) {
+      if (held.bytes > this.options.maxHeldBytes || held.updates.length > 64) {
         held.updates = [];
         held.bytes = 0;
         return {
@@ -333,6 +337,17 @@ export class SyncRoom {
     }
     if (changes.length === 0) return { status: 'ok', update: null };
     return { status: 'ok', update: changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes) };
+  }
+
+  private hasClockGap(update: Uint8Array): boolean {
+    try {
+      for (const [client, clock] of Y.parseUpdateMeta(update).from) {
+        if (clock > Y.getState(this.shadow.store, client)) return true;
+      }
+    } catch {
+      // Malformed: applying it reports that.
+    }
+    return false;
   }
 
   private fitsBudget(incoming: number): boolean {

@@ -124,6 +124,8 @@ export class SyncStore {
     if (this.flushing || this.queue.length === 0) return;
     this.flushing = this.flushLoop().finally(() => {
       this.flushing = null;
+      // Appends whose callers resumed before this ran saw a flush in progress and did not start one.
+      if (this.queue.length > 0) this.startFlush();
     });
   }
 

@@ -1,8 +1,10 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER } from '../common/tokens.js';
 import type { Config } from '../config/config.js';
 import { type SessionEvent, SessionEvents } from '../events/session-events.js';
+import { Metrics } from '../observability/metrics.js';
+import { syncMetrics } from '../observability/sync-metrics.js';
 import { RedisBus } from '../realtime/redis-bus.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { mixSeedUpdate, sessionDocName, sessionIdOf, validateMixTransaction } from './mix-schema.js';
@@ -34,6 +36,7 @@ export class SyncService implements OnModuleInit, OnModuleDestroy {
     @Inject(SessionsRepository) private readonly sessions: SessionsRepository,
     @Inject(RedisBus) private readonly bus: RedisBus,
     @Inject(SessionEvents) private readonly events: SessionEvents,
+    @Optional() @Inject(Metrics) metrics?: Metrics,
   ) {
     const log = logger.child({ component: 'sync' });
     this.store = new SyncStore(repository, { compactAfterRows: options.compactAfterRows, logger: log });
@@ -60,6 +63,7 @@ export class SyncService implements OnModuleInit, OnModuleDestroy {
         logger: log,
       },
     );
+    if (metrics) this.hub.use(syncMetrics(metrics, this.hub));
   }
 
   onModuleInit(): void {
