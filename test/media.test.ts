@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeAudio } from '@mixroom/audio';
@@ -11,7 +11,7 @@ import { eq } from 'drizzle-orm';
 import * as tus from 'tus-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseReader } from './events-support.js';
-import { sineWav, truncatedWav } from './support/audio-fixtures.js';
+import { sineAiff, sineWav, truncatedWav } from './support/audio-fixtures.js';
 import {
   listFiles,
   mediaFootprint,
@@ -298,6 +298,33 @@ describe('resumable uploads, revisions, analysis and serving', () => {
     expect(revision.files[0]).toMatchObject({ name: 'Vox', sha256: sha256(bytes), size: bytes.length });
     const audio = await getAudio(engineer, revision.files[0]!.id);
     expect(audio.body.equals(bytes)).toBe(true);
+  });
+
+  it('serves each format with its own Content-Type, decided by the bytes rather than the file name', async () => {
+    const { engineer, sessionId } = cast;
+    const fixture = (name: string) =>
+      readFileSync(new URL(`../packages/audio/src/test-support/fixtures/${name}`, import.meta.url));
+    const cases = [
+      ['Guitar.aif', sineAiff({ seconds: 0.5, dbfs: -12 }), 'aiff', 'audio/aiff'],
+      // A FLAC with the wrong extension is still a FLAC.
+      ['Keys.wav', fixture('stereo-16bit-44k1.flac'), 'flac', 'audio/flac'],
+      ['Reference.mp3', fixture('stereo-44k1.mp3'), 'mp3', 'audio/mpeg'],
+    ] as const;
+    for (const [filename, bytes, format, contentType] of cases) {
+      const mixUploadId = await uploadBytes(engineer, sessionId, filename, bytes);
+      const { revision } = await engineer.call(m.createRevision, {
+        params: { id: sessionId },
+        body: { mixUploadId },
+      });
+      expect(revision.files[0]).toMatchObject({ format, contentType });
+      const audio = await getAudio(engineer, revision.files[0]!.id, { range: 'bytes=0-3' });
+      expect([audio.status, audio.headers.get('content-type')]).toEqual([206, contentType]);
+      expect(audio.body.equals(bytes.subarray(0, 4))).toBe(true);
+      const analysed = await waitForAnalyses(engineer, revision.id);
+      expect(analysed.files[0]!.analysis.status, JSON.stringify(analysed.files[0]!.analysis.error)).toBe(
+        'completed',
+      );
+    }
   });
 
   it('stores identical content once however often it is uploaded', async () => {

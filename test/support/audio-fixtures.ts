@@ -86,3 +86,35 @@ export async function* largeWavChunks(dataBytes: number, chunkBytes = 1024 * 102
     yield n === chunkBytes ? chunk : chunk.subarray(0, n);
   }
 }
+
+/** A 16-bit big-endian AIFF sine (the same signal as {@link sineWav}). */
+export function sineAiff(spec: Omit<SineSpec, 'bits' | 'format'> = {}): Buffer {
+  const sampleRate = spec.sampleRate ?? 48_000;
+  const channels = spec.channels ?? 2;
+  const frames = Math.round((spec.seconds ?? 1) * sampleRate);
+  const amplitude = 10 ** ((spec.dbfs ?? -20) / 20);
+  const frequency = spec.frequencyHz ?? 1000;
+  const data = Buffer.alloc(frames * channels * 2);
+  for (let i = 0, at = 0; i < frames; i++) {
+    const x = Math.round(amplitude * Math.sin((2 * Math.PI * frequency * i) / sampleRate) * 32767);
+    for (let c = 0; c < channels; c++, at += 2) data.writeInt16BE(x, at);
+  }
+  const comm = Buffer.alloc(8 + 18);
+  comm.write('COMM', 0, 'ascii');
+  comm.writeUInt32BE(18, 4);
+  comm.writeUInt16BE(channels, 8);
+  comm.writeUInt32BE(frames, 10);
+  comm.writeUInt16BE(16, 14);
+  // Sample rate as an 80-bit IEEE extended float: sign+exponent, then a 64-bit mantissa with explicit 1.
+  const exponent = Math.floor(Math.log2(sampleRate));
+  comm.writeUInt16BE(16383 + exponent, 16);
+  comm.writeBigUInt64BE(BigInt(sampleRate) << BigInt(63 - exponent), 18);
+  const ssnd = Buffer.alloc(16);
+  ssnd.write('SSND', 0, 'ascii');
+  ssnd.writeUInt32BE(8 + data.length, 4);
+  const form = Buffer.alloc(12);
+  form.write('FORM', 0, 'ascii');
+  form.writeUInt32BE(4 + comm.length + ssnd.length + data.length, 4);
+  form.write('AIFF', 8, 'ascii');
+  return Buffer.concat([form, comm, ssnd, data]);
+}

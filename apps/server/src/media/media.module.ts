@@ -5,12 +5,13 @@ import { SyncModule } from '../sync/sync.module.js';
 import type { Config } from '../config/config.js';
 import { AnalysisRepository } from './analysis/analysis.repository.js';
 import { AnalysisService } from './analysis/analysis.service.js';
-import { FsBlobStore } from './blobs/blob-store.js';
+import { type BlobStore, FsBlobStore } from './blobs/blob-store.js';
 import { BlobsRepository } from './blobs/blobs.repository.js';
 import { BlobsService } from './blobs/blobs.service.js';
 import { FilesController } from './files/files.controller.js';
 import { FilesRepository } from './files/files.repository.js';
 import { FilesService } from './files/files.service.js';
+import { S3BlobStore } from './s3-blob-store.js';
 import { RevisionsController } from './revisions/revisions.controller.js';
 import { RevisionsRepository } from './revisions/revisions.repository.js';
 import { RevisionsService } from './revisions/revisions.service.js';
@@ -28,7 +29,10 @@ import { UploadsService } from './uploads/uploads.service.js';
   providers: [
     {
       provide: BLOB_STORE,
-      useFactory: (config: Config) => new FsBlobStore(join(config.dataDir, 'blobs')),
+      useFactory: (config: Config): BlobStore =>
+        config.blobStore.kind === 's3'
+          ? new S3BlobStore({ ...config.blobStore, tempDir: join(config.dataDir, 'tmp') })
+          : new FsBlobStore(join(config.dataDir, 'blobs')),
       inject: [CONFIG],
     },
     BlobsRepository,

@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseHandle } from '@mixroom/db';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import type { Logger } from 'pino';
 import { CONFIG, DATABASE_HANDLE, LOGGER } from '../../common/tokens.js';
 import type { Config } from '../../config/config.js';
 import { SessionEvents } from '../../events/session-events.js';
+import { Metrics } from '../../observability/metrics.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { BLOB_STORE } from '../tokens.js';
 import { AnalysisPool } from './analysis-pool.js';
@@ -47,8 +54,10 @@ export class AnalysisService implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(AnalysisRepository) private readonly jobs: AnalysisRepository,
     @Inject(SessionEvents) private readonly events: SessionEvents,
     @Inject(BLOB_STORE) private readonly blobStore: BlobStore,
+    @Optional() @Inject(Metrics) metrics?: Metrics,
   ) {
     this.pool = new AnalysisPool(config.analysisWorkers);
+    metrics?.observe('analysisQueueDepth', () => this.queue.length + this.running.size);
   }
 
   /** Threads available to this instance (0: it runs no analysis). */
