@@ -1,8 +1,16 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MixroomClient } from '@mixroom/client';
 import { noteRoutes, sessionRoutes } from '@mixroom/contract';
-import { EventStreams } from '@mixroom/server/testing';
+import { openTestDatabase } from '@mixroom/db';
+import { createServer, loadConfig, type MixroomServer } from '@mixroom/server';
+import { ActivityService, EventStreams } from '@mixroom/server/testing';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SseReader } from './events-support.js';
+import { deliverRevision } from './notes-support.js';
 import { createSessionCast, type SessionCast, startTestServer, type TestServer } from './support/server.js';
 
 let t: TestServer;
@@ -149,3 +157,110 @@ describe('session event stream', () => {
     }
   });
 });
+
+// Two instances on one database and one Redis: runs when the suite is pointed at a Redis (TEST_REDIS_URL).
+const redisUrl = process.env.TEST_REDIS_URL;
+if (redisUrl) {
+  describe('session events across instances (Redis fan-out)', () => {
+    const servers: MixroomServer[] = [];
+    const urls: string[] = [];
+    const dirs: string[] = [];
+    let database: Awaited<ReturnType<typeof openTestDatabase>>;
+
+    beforeAll(async () => {
+      database = await openTestDatabase();
+      const prefix = `mixroom-test-${randomBytes(4).toString('hex')}:`;
+      for (let i = 0; i < 2; i++) {
+        const dir = mkdtempSync(join(tmpdir(), 'mixroom-events-'));
+        dirs.push(dir);
+        const config = loadConfig({
+          DATA_DIR: dir,
+          LOG_LEVEL: 'silent',
+          PORT: '0',
+          REDIS_URL: redisUrl,
+          REDIS_PREFIX: prefix,
+        });
+        const server = await createServer({ config, database, logger: pino({ level: 'silent' }) });
+        servers.push(server);
+        urls.push(await server.listen(0, '127.0.0.1'));
+      }
+    });
+    afterAll(async () => {
+      for (const s of servers) await s.close();
+      await database?.close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    });
+
+    /** The same signed-in user, talking to instance `i`. */
+    const on = (client: MixroomClient, i: number) => {
+      const copy = new MixroomClient({ baseUrl: urls[i]! });
+      copy.sessionCookie = client.sessionCookie;
+      return copy;
+    };
+
+    it('events from either instance reach streams on both, with the same ids, increasing', async () => {
+      const c = await createSessionCast(urls[0]!, 'Two instances');
+      const onB = await stream(on(c.artist, 1), c.sessionId);
+      const onA = await stream(on(c.viewer, 0), c.sessionId);
+      for (let i = 0; i < 6; i++) {
+        await on(c.engineer, i % 2).call(sessionRoutes.updateMember, {
+          params: { id: c.sessionId, userId: c.viewer.userId },
+          body: { requiredApprover: i % 2 === 0 },
+        });
+      }
+      for (const reader of [onA, onB]) {
+        for (let i = 0; i < 200 && reader.types().filter((x) => x === 'member.updated').length < 6; i++) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
+      const idsA = onA.frames.filter((f) => f.event === 'member.updated').map((f) => BigInt(f.id!));
+      const idsB = onB.frames.filter((f) => f.event === 'member.updated').map((f) => BigInt(f.id!));
+      expect(idsA).toHaveLength(6);
+      expect(idsB).toEqual(idsA);
+      expect(idsA.every((id, i) => i === 0 || id > idsA[i - 1]!)).toBe(true);
+      // The payloads alternate as published, whichever instance published them.
+      expect(
+        onB.frames.map(
+          (f) => (f.data.data?.member as { requiredApprover?: boolean } | undefined)?.requiredApprover,
+        ),
+      ).toEqual([true, false, true, false, true, false]);
+
+      // Resuming on instance B after events published on A.
+      const last = onB.frames.at(-1)!.id!;
+      onB.close();
+      await on(c.engineer, 0).call(sessionRoutes.updateSession, {
+        params: { id: c.sessionId },
+        body: { title: 'Moved' },
+      });
+      await onA.next((f) => f.event === 'session.updated');
+      const resumed = await stream(on(c.artist, 1), c.sessionId, { 'last-event-id': last });
+      await resumed.next((f) => f.event === 'session.updated');
+      expect(resumed.types()).toEqual(['session.updated']);
+      resumed.close();
+      onA.close();
+    });
+
+    it('notifications are recorded once, by the instance that published the event', async () => {
+      const c = await createSessionCast(urls[0]!, 'Once');
+      const rev = await deliverRevision(c.engineer, c.sessionId, { durationS: 2 });
+      for (const s of servers) await s.app.get(ActivityService, { strict: false }).idle();
+      await expect
+        .poll(async () =>
+          (await on(c.artist, 1).call(noteRoutes.listActivity, {})).items.map((i) => i.revisionId),
+        )
+        .toEqual([rev.id]);
+      for (const s of servers) await s.app.get(ActivityService, { strict: false }).idle();
+      expect((await on(c.viewer, 1).call(noteRoutes.listActivity, {})).items).toHaveLength(1);
+    });
+
+    it('a removal on one instance ends the member stream on the other', async () => {
+      const c = await createSessionCast(urls[0]!, 'Removal across');
+      const viewerOnB = await stream(on(c.viewer, 1), c.sessionId);
+      await on(c.engineer, 0).call(sessionRoutes.removeMember, {
+        params: { id: c.sessionId, userId: c.viewer.userId },
+      });
+      await viewerOnB.waitEnded();
+      expect(viewerOnB.types()).toEqual(['member.removed']);
+    });
+  });
+}
