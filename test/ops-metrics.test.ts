@@ -1,7 +1,11 @@
 import { systemRoutes } from '@mixroom/contract';
+import { insertBriefText } from '@mixroom/mix-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPrivateAddress } from '../apps/server/src/observability/metrics-endpoint.js';
+import { sineWav } from './support/audio-fixtures.js';
+import { tusCreate, tusPatch } from './support/media.js';
 import { createSessionCast, type SessionCast, startTestServer, type TestServer } from './support/server.js';
+import { connectProvider, credentialsOf, waitFor, waitSynced } from './support/sync.js';
 
 /** The value of an unlabelled sample in the Prometheus text format, e.g. value(text, 'mixroom_sse_streams'). */
 function value(text: string, name: string): number | undefined {
@@ -37,7 +41,7 @@ describe('GET /metrics without METRICS_TOKEN (private networks only)', () => {
     for (const name of [
       'process_resident_memory_bytes',
       'nodejs_eventloop_lag_seconds',
-      'mixroom_http_request_duration_seconds_bucket',
+      'mixroom_http_request_duration_seconds',
       'mixroom_sync_sockets',
       'mixroom_sync_documents_loaded',
       'mixroom_sync_updates_total',
@@ -45,7 +49,7 @@ describe('GET /metrics without METRICS_TOKEN (private networks only)', () => {
       'mixroom_analysis_queue_depth',
       'mixroom_sse_streams',
     ]) {
-      expect(text, name).toMatch(new RegExp(`^${name}[ {]`, 'm'));
+      expect(text, name).toMatch(new RegExp(`^# TYPE ${name} (counter|gauge|histogram)$`, 'm'));
     }
   });
 
@@ -73,6 +77,43 @@ describe('GET /metrics without METRICS_TOKEN (private networks only)', () => {
       headers: { 'x-forwarded-for': '10.1.2.3, 203.0.113.7' },
     });
     expect(spoofed.status).toBe(403);
+  });
+
+  const scrape = async () => (await fetch(`${t.url}/metrics`)).text();
+
+  it('counts sync sockets, loaded documents and accepted updates', async () => {
+    const provider = connectProvider(t.url, cast.sessionId, credentialsOf(cast.engineer));
+    try {
+      await waitSynced(provider);
+      let text = await scrape();
+      expect(value(text, 'mixroom_sync_sockets')).toBe(1);
+      expect(value(text, 'mixroom_sync_documents_loaded')).toBe(1);
+      const before = value(text, 'mixroom_sync_updates_total{origin="connection"}') ?? 0;
+      insertBriefText(provider.doc, 0, 'Warm, wide, vocal forward. ');
+      await waitFor(
+        async () => (value(await scrape(), 'mixroom_sync_updates_total{origin="connection"}') ?? 0) > before,
+        'the update to be counted',
+      );
+    } finally {
+      provider.destroy();
+    }
+    await waitFor(async () => value(await scrape(), 'mixroom_sync_sockets') === 0, 'the socket to be gone');
+  });
+
+  it('counts uploaded bytes', async () => {
+    const before = value(await scrape(), 'mixroom_upload_bytes_total') ?? 0;
+    const wav = sineWav({ seconds: 0.5 });
+    const created = await tusCreate(cast.engineer, {
+      sessionId: cast.sessionId,
+      filename: 'mix.wav',
+      length: wav.length,
+    });
+    expect(created.status).toBe(201);
+    const half = Math.floor(wav.length / 2);
+    expect((await tusPatch(cast.engineer, created.id as string, 0, wav.subarray(0, half))).status).toBe(204);
+    expect(value(await scrape(), 'mixroom_upload_bytes_total')).toBe(before + half);
+    expect((await tusPatch(cast.engineer, created.id as string, half, wav.subarray(half))).status).toBe(204);
+    expect(value(await scrape(), 'mixroom_upload_bytes_total')).toBe(before + wav.length);
   });
 
   it('counts open event streams', async () => {

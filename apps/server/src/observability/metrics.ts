@@ -1,5 +1,5 @@
 import type { RouteDef } from '@mixroom/contract';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 type GaugeName = 'syncSockets' | 'loadedDocuments' | 'analysisQueueDepth' | 'sseStreams';
@@ -7,8 +7,8 @@ type GaugeName = 'syncSockets' | 'loadedDocuments' | 'analysisQueueDepth' | 'sse
 /**
  * Prometheus metrics of one server instance (its own registry, so several servers in one process — tests —
  * never mix their numbers). Feature code injects it (`@Optional() @Inject(Metrics)`) and reports with one
- * call: `metrics?.syncUpdates.inc()`, `metrics?.uploadBytes.inc(n)`, `metrics?.syncSockets.inc()/.dec()`,
- * or `metrics?.observe('loadedDocuments', () => docs.size)` for a value read at scrape time.
+ * call: `metrics?.sseStreams.inc()/.dec()`, or `metrics?.observe('analysisQueueDepth', () => queue.length)`
+ * for a value read at scrape time. Request durations and upload bytes are counted by the HTTP middleware.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -32,12 +32,15 @@ export class Metrics {
   );
   readonly syncUpdates = new Counter({
     name: 'mixroom_sync_updates_total',
-    help: 'Document updates accepted from sync clients (rate() gives updates per second)',
+    help:
+      'Shared-document updates made live, by origin: connection (a client of this instance), ' +
+      'redis (another instance), server (rate() = updates per second)',
+    labelNames: ['origin'] as const,
     registers: [this.registry],
   });
   readonly uploadBytes = new Counter({
     name: 'mixroom_upload_bytes_total',
-    help: 'Audio bytes received through uploads',
+    help: 'Audio bytes accepted by resumable upload requests (tus PATCH, or POST with data)',
     registers: [this.registry],
   });
   readonly analysisQueueDepth = this.gauge(
@@ -77,14 +80,21 @@ export class Metrics {
     return (req, res, next) => {
       const end = this.httpDuration.startTimer();
       res.on('finish', () => {
-        end({
-          method: req.method,
-          route: routePattern(patterns, req.method, req.path),
-          status: res.statusCode,
-        });
+        const route = routePattern(patterns, req.method, req.path);
+        end({ method: req.method, route, status: res.statusCode });
+        if (route.startsWith('/api/uploads') && res.statusCode < 300) this.countUploadBytes(req, res);
       });
       next();
     };
+  }
+
+  /** tus answers every write with the new Upload-Offset; the request carried the one it started from. */
+  private countUploadBytes(req: Request, res: Response): void {
+    if (req.method !== 'PATCH' && req.method !== 'POST') return;
+    const after = Number(res.getHeader('upload-offset'));
+    const before = req.method === 'POST' ? 0 : Number(req.headers['upload-offset']);
+    if (Number.isFinite(after) && Number.isFinite(before) && after > before)
+      this.uploadBytes.inc(after - before);
   }
 
   private gauge(name: string, help: string, key: GaugeName): Gauge {
