@@ -18,6 +18,7 @@ import {
   streamPatch,
   tusCreate,
   tusHead,
+  tusMetadata,
   tusPatch,
   uploadBytes,
   waitForAnalyses,
@@ -325,6 +326,31 @@ describe('resumable uploads, revisions, analysis and serving', () => {
         'completed',
       );
     }
+  });
+
+  it('accepts a whole small file in the creation request (tus creation-with-upload)', async () => {
+    const { engineer, sessionId } = cast;
+    const bytes = sineWav({ seconds: 0.3, frequencyHz: 880 });
+    const res = await fetch(`${t.url}/api/uploads`, {
+      method: 'POST',
+      headers: {
+        ...engineer.authHeaders(),
+        'tus-resumable': '1.0.0',
+        'upload-length': String(bytes.length),
+        'upload-metadata': tusMetadata({ sessionId, filename: 'C:\\Bounces\\Click.wav' }),
+        'content-type': 'application/offset+octet-stream',
+      },
+      body: bytes,
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('upload-offset')).toBe(String(bytes.length));
+    const mixUploadId = res.headers.get('location')!.split('/').pop()!;
+    const { revision } = await engineer.call(m.createRevision, {
+      params: { id: sessionId },
+      body: { mixUploadId },
+    });
+    // A path sent as the file name keeps only the name.
+    expect(revision.files[0]).toMatchObject({ filename: 'Click.wav', name: 'Click', sha256: sha256(bytes) });
   });
 
   it('stores identical content once however often it is uploaded', async () => {

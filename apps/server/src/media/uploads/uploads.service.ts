@@ -72,6 +72,8 @@ export class UploadsService implements OnApplicationBootstrap, OnModuleDestroy {
       maxSize: config.maxUploadBytes,
       // Relative, so the Location works behind any proxy and from any host name.
       relativeLocation: true,
+      // The web client is served from PUBLIC_URL; other origins get no CORS grant.
+      allowedOrigins: [new URL(config.publicUrl).origin],
       namingFunction: () => randomUUID(),
       onUploadCreate: (req, upload) => this.onCreate(req, upload),
       onUploadFinish: async (_req, upload) => {
@@ -150,7 +152,8 @@ export class UploadsService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const parsed = UploadMetadata.safeParse({
       sessionId: raw.sessionId ?? undefined,
-      filename: raw.filename ?? undefined,
+      // Only the name: some clients send a path.
+      filename: raw.filename?.split(/[\\/]/).pop() ?? undefined,
       filetype: raw.filetype ?? undefined,
     });
     if (!parsed.success) {
