@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeAudio } from '@mixroom/audio';
-import { mediaRoutes as m, sessionRoutes } from '@mixroom/contract';
-import { ApiError, type MixroomClient } from '@mixroom/client';
+import { accountRoutes, mediaRoutes as m, sessionRoutes } from '@mixroom/contract';
+import { ApiError, MixroomClient } from '@mixroom/client';
 import { uploads } from '@mixroom/db';
 import { readMix } from '@mixroom/mix-model';
 import { eq } from 'drizzle-orm';
@@ -495,6 +495,21 @@ describe('resumable uploads, revisions, analysis and serving', () => {
         expect(res.status).toBe(status);
         expect(JSON.parse(res.body).error.code).toBe(status === 403 ? 'forbidden' : 'not_found');
       }
+      // A personal access token works like the cookie; a wrong one is refused.
+      const { token } = await cast.engineer.call(accountRoutes.createToken, { body: { name: 'uploader' } });
+      const withToken = await tusCreate(new MixroomClient({ baseUrl: t.url, token }), {
+        sessionId,
+        filename: 'a.wav',
+        length: 10,
+      });
+      expect(withToken.status).toBe(201);
+      const badToken = await tusCreate(new MixroomClient({ baseUrl: t.url, token: 'mr_pat_wrong' }), {
+        sessionId,
+        filename: 'a.wav',
+        length: 10,
+      });
+      expect(badToken.status).toBe(401);
+
       const noSession = await tusCreate(cast.engineer, {
         sessionId: 'not-a-uuid',
         filename: 'a.wav',
