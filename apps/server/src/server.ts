@@ -72,15 +72,14 @@ export async function createServer(options: ServerOptions = {}): Promise<Mixroom
   uploads.attach(app);
 
   if (existsSync(join(webDist, 'index.html'))) {
-    // The web client is a single-page app: unknown non-API paths get index.html.
+    // The web client is a single-page app: unknown non-API paths get index.html. Registered before
+    // app.init(), which appends Nest's 404 handler; a missing build asset stays a 404.
     expressApp.use(express.static(webDist, { index: false, maxAge: '1h' }));
-  }
-  await app.init();
-  if (existsSync(join(webDist, 'index.html'))) {
-    expressApp.get(/^\/(?!api\/|sync\/|health$|ready$).*/, (_req, res) => {
+    expressApp.get(/^\/(?!api\/|sync\/|assets\/|health$|ready$).*/, (_req, res) => {
       res.sendFile(join(webDist, 'index.html'));
     });
   }
+  await app.init();
 
   let baseUrl = '';
   let closing: Promise<void> | undefined;
