@@ -14,6 +14,7 @@ import { CONFIG, DATABASE, DATABASE_HANDLE, LOGGER } from './common/tokens.js';
 import type { Config } from './config/config.js';
 import { ActivityModule } from './activity/activity.module.js';
 import { DecisionsModule } from './decisions/decisions.module.js';
+import { DemoModule } from './demo/demo.controller.js';
 import { EventsModule } from './events/events.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import { NotesModule } from './notes/notes.module.js';
@@ -69,7 +70,7 @@ export class AppModule {
   static forRoot(ctx: AppContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(ctx), AccountsAndSessionsModule, EventsModule, ActivityModule, NotesModule, DecisionsModule, ExportsModule, MediaModule, SyncModule],
+      imports: [CoreModule.forRoot(ctx), AccountsAndSessionsModule, EventsModule, ActivityModule, NotesModule, DecisionsModule, ExportsModule, MediaModule, SyncModule, DemoModule],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },

@@ -1,3 +1,4 @@
+import { demoRoutes } from './demo-routes.js';
 import { mediaRoutes, uploadRoutes } from './media-routes.js';
 import type { RouteDef } from './route.js';
 import { noteRoutes } from './notes-routes.js';
@@ -11,4 +12,5 @@ export const allRoutes: readonly RouteDef[] = [
   ...Object.values(noteRoutes),
   ...Object.values(uploadRoutes),
   ...Object.values(mediaRoutes),
+  ...Object.values(demoRoutes),
 ];

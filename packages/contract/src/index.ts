@@ -8,5 +8,6 @@ export * from './notes-routes.js';
 export * from './schemas/sessions.js';
 export * from './schemas/media.js';
 export * from './media-routes.js';
+export * from './demo-routes.js';
 export { z } from './zod.js';
 export * from './all-routes.js';

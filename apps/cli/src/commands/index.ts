@@ -1,5 +1,6 @@
 import { analyzeCommand } from './analyze.js';
+import { pushCommand } from './push.js';
 import type { Command } from './types.js';
 
-/** Every `mixroom` subcommand; `push` will be listed here too. */
-export const commands: readonly Command[] = [analyzeCommand];
+/** Every `mixroom` subcommand. */
+export const commands: readonly Command[] = [analyzeCommand, pushCommand];
