@@ -167,6 +167,16 @@ describe('approvals', () => {
     expect(record.decisions.filter((d) => d.counts)).toHaveLength(2);
   });
 
+  it('with no required approver marked, the engineers decide', async () => {
+    const engineer = await signUp(t.url, 'Solo engineer');
+    const { session } = await engineer.call(sessionRoutes.createSession, { body: { title: 'Solo' } });
+    const rev = await deliverRevision(engineer, session.id, { durationS: 2 });
+    const decided = await decide(engineer, rev.id, 'approve');
+    expect(decided).toMatchObject({ revisionStatus: 'approved', decision: { counts: true } });
+    const record = await engineer.call(n.listDecisions, { params: { id: rev.id } });
+    expect(record.approvers.map((a) => [a.displayName, a.latest])).toEqual([['Solo engineer', 'approve']]);
+  });
+
   it('rounds used are counted against rounds agreed', async () => {
     const c = await createSessionCast(t.url, 'Rounds');
     await c.engineer.call(sessionRoutes.updateSession, {

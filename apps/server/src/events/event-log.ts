@@ -1,11 +1,14 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { type SessionEvent, SessionEvents } from './session-events.js';
+import { frameOf } from './sse-frame.js';
 
 export interface EventLogLimits {
   /** Events kept per session. */
   perSession: number;
   /** Sessions kept; the least recently active one is forgotten first. */
   sessions: number;
+  /** Size of all kept frames (UTF-16 code units, about bytes); the least recently active sessions shrink first. */
+  totalChars: number;
 }
 
 /** What a resuming client gets: the events after its id, or word that some are no longer available. */
@@ -13,7 +16,7 @@ export type Replay = { complete: true; events: SessionEvent[] } | { complete: fa
 
 interface Ring {
   /** Sorted by numeric id. */
-  events: { n: number; event: SessionEvent }[];
+  events: { n: number; event: SessionEvent; size: number }[];
   /** Every event with an id above this is (or was) in `events`; ids at or below may have been missed. */
   coveredAfter: number;
 }
@@ -29,8 +32,9 @@ interface Ring {
  */
 @Injectable()
 export class EventLog implements OnModuleDestroy {
-  readonly limits: EventLogLimits = { perSession: 256, sessions: 1000 };
+  readonly limits: EventLogLimits = { perSession: 256, sessions: 1000, totalChars: 32 * 1024 * 1024 };
   private readonly rings = new Map<string, Ring>();
+  private totalChars = 0;
   /** Ids (microsecond clock) issued before this process started listening are unknown to it. */
   private readonly startedAt = Date.now() * 1000;
   /** Highest event id of any session whose ring was forgotten to stay within the limits. */
@@ -61,16 +65,33 @@ export class EventLog implements OnModuleDestroy {
     let i = list.length;
     while (i > 0 && list[i - 1]!.n > n) i--;
     if (i > 0 && list[i - 1]!.n === n) return;
-    list.splice(i, 0, { n, event });
-    while (list.length > this.limits.perSession) {
-      const dropped = list.shift()!;
-      ring.coveredAfter = Math.max(ring.coveredAfter, dropped.n);
+    const size = frameOf(event).length;
+    list.splice(i, 0, { n, event, size });
+    this.totalChars += size;
+    while (list.length > this.limits.perSession) this.dropOldest(ring);
+    while (this.rings.size > this.limits.sessions) this.forget(this.rings.keys().next().value!);
+    // Over the memory budget: shrink the least recently active sessions first.
+    while (this.totalChars > this.limits.totalChars && this.rings.size > 0) {
+      const [sessionId, oldest] = this.rings.entries().next().value!;
+      if (oldest.events.length > 1 || oldest !== ring) this.dropOldest(oldest);
+      else break;
+      if (oldest.events.length === 0) this.forget(sessionId);
     }
-    while (this.rings.size > this.limits.sessions) {
-      const [, forgotten] = this.rings.entries().next().value!;
-      this.rings.delete(this.rings.keys().next().value!);
-      this.forgottenUpTo = Math.max(this.forgottenUpTo, forgotten.events.at(-1)?.n ?? 0);
-    }
+  }
+
+  private dropOldest(ring: Ring): void {
+    const dropped = ring.events.shift();
+    if (!dropped) return;
+    this.totalChars -= dropped.size;
+    ring.coveredAfter = Math.max(ring.coveredAfter, dropped.n);
+  }
+
+  private forget(sessionId: string): void {
+    const ring = this.rings.get(sessionId);
+    if (!ring) return;
+    this.rings.delete(sessionId);
+    for (const e of ring.events) this.totalChars -= e.size;
+    this.forgottenUpTo = Math.max(this.forgottenUpTo, ring.events.at(-1)?.n ?? ring.coveredAfter);
   }
 
   /** Events of a session with an id above `afterId`, oldest first. */

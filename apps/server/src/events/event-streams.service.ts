@@ -7,6 +7,7 @@ import { Metrics } from '../observability/metrics.js';
 import { SessionAccess } from '../sessions/session-access.service.js';
 import { EventLog } from './event-log.js';
 import { type SessionEvent, SessionEvents } from './session-events.js';
+import { frameOf } from './sse-frame.js';
 
 /** Sent instead of a replay when events after the client's Last-Event-ID are no longer buffered. */
 export const RESYNC_EVENT = 'stream.resync';
@@ -78,7 +79,7 @@ export class EventStreams implements OnModuleDestroy {
       if (res.writableLength > this.maxBufferedBytes) stream.end('slow client');
     };
     const send = (event: SessionEvent) => {
-      write(formatEvent(event));
+      write(frameOf(event));
       if (endsStreamOf(event, caller.userId)) stream.end(event.type);
     };
 
@@ -132,18 +133,4 @@ function endsStreamOf(event: SessionEvent, userId: string): boolean {
   return (
     event.type === 'session.deleted' || (event.type === 'member.removed' && event.data.userId === userId)
   );
-}
-
-/** One SSE frame. JSON has no raw newlines, so `data` is a single line. */
-export function formatEvent(event: SessionEvent): string {
-  const payload = JSON.stringify({
-    id: event.id,
-    type: event.type,
-    sessionId: event.sessionId,
-    actorId: event.actorId ?? null,
-    at: event.at,
-    data: event.data,
-  });
-  const type = event.type.replace(/[\r\n]/g, '');
-  return `${event.id ? `id: ${event.id}\n` : ''}event: ${type}\ndata: ${payload}\n\n`;
 }

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../config/config.js';
 import { EventLog } from './event-log.js';
 import { EventIds, type SessionEvent, SessionEvents } from './session-events.js';
+import { frameOf } from './sse-frame.js';
 
 const increasing = (ids: number[]) => ids.every((id, i) => i === 0 || id > ids[i - 1]!);
 
@@ -50,6 +51,33 @@ describe('the event log (ring buffer)', () => {
     // Ids from before this process started are unknown to it.
     expect(log.replay('other', 5).complete).toBe(false);
     expect(log.replay('other', Date.now() * 1000 + 10).complete).toBe(true);
+  });
+});
+
+describe('the event log memory budget', () => {
+  it('shrinks the least recently active sessions first and reports their gaps', () => {
+    const log = new EventLog(new SessionEvents());
+    const base = Date.now() * 1000 + 1_000_000;
+    const e = (sessionId: string, id: number): SessionEvent => ({
+      id: String(id),
+      sessionId,
+      type: 'note.created',
+      data: { body: 'x'.repeat(1000) },
+      at: '',
+    });
+    log.limits.totalChars = 5 * frameOf(e('busy', base)).length + 10; // five events
+    log.record(e('quiet', base + 1));
+    log.record(e('quiet', base + 2));
+    for (let i = 0; i < 4; i++) log.record(e('busy', base + 10 + i));
+    // 'quiet' was least recently active: it lost its oldest event first.
+    expect(log.replay('quiet', base + 1)).toMatchObject({ complete: true, events: [e('quiet', base + 2)] });
+    expect(log.replay('quiet', base).complete).toBe(false);
+    expect(log.replay('busy', base + 9).events).toHaveLength(4);
+    log.record(e('busy', base + 14));
+    // Now 'quiet' is forgotten altogether; 'busy' keeps everything that fits.
+    expect(log.replay('quiet', base + 1).complete).toBe(false);
+    expect(log.replay('busy', base + 9)).toMatchObject({ complete: true });
+    expect(log.replay('busy', base + 9).events).toHaveLength(5);
   });
 });
 
