@@ -42,7 +42,8 @@ describe('memory while uploading', () => {
     expect(result.status).toBe(204);
     expect(result.sent).toBe(total);
     expect(Number((await tusHead(engineer, created.id!)).headers.get('upload-offset'))).toBe(total);
-    expect(peak - before).toBeLessThan(48 * MiB);
+    // A third of the file at most; a buffering server would grow by the whole 200 MiB.
+    expect(peak - before).toBeLessThan(64 * MiB);
 
     // The stored file is whole: it probes as a 200 MB WAV when delivered as a revision.
     const { revision } = await engineer.call(m.createRevision, {

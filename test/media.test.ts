@@ -413,8 +413,12 @@ describe('resumable uploads, revisions, analysis and serving', () => {
         expect(error.details).toEqual([
           { uploadId, filename: 'mix.wav', reason, message: await decoderReason(bytes) },
         ]);
-        const after = await mediaFootprint(t.database, t.dataDir);
-        expect({ ...after, uploadDirFiles: 0 }).toEqual({ ...before, uploadDirFiles: 0 });
+        // (The upload's working files go just after the last PATCH is answered: wait for that, bounded.)
+        await waitFor(
+          async () => (await mediaFootprint(t.database, t.dataDir)).uploadDirFiles === before.uploadDirFiles,
+          'the upload directory to be back to where it was',
+        );
+        expect(await mediaFootprint(t.database, t.dataDir)).toEqual(before);
         // The unreadable upload itself is gone too.
         expect((await tusHead(engineer, uploadId)).status).toBe(404);
       });
