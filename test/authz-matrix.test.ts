@@ -4,11 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountAndSessionRows } from './authz/accounts-sessions.rows.js';
 import { demoRows } from './demo-authz-rows.js';
 import { CALLERS, clientFor, type Fixture, key, type MatrixRow } from './authz/matrix.js';
+import { noteRows } from './notes-authz-rows.js';
+import { mediaRows } from './support/media-authz-rows.js';
 import { listExposedRoutes } from './support/routes.js';
 import { createSessionCast, startTestServer, type TestServer } from './support/server.js';
 
 /** One table: every route x {engineer, artist, viewer, stranger, anonymous} -> expected status. */
-const rows: MatrixRow[] = [...accountAndSessionRows, ...demoRows];
+const rows: MatrixRow[] = [...accountAndSessionRows, ...demoRows, ...mediaRows, ...noteRows];
 
 /** Served outside the JSON API (documentation assets, the web client's fallback). */
 const NOT_API = [/^get \/api\/docs/, /^get \/api\/openapi\.json$/, /^get \//];

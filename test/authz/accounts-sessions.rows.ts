@@ -11,6 +11,8 @@ const invite = async (f: Parameters<NonNullable<MatrixRow['setup']>>[0], role: '
 export const accountAndSessionRows: MatrixRow[] = [
   { route: systemRoutes.health, expect: everyone(200) },
   { route: systemRoutes.ready, expect: everyone(200) },
+  // Without METRICS_TOKEN, metrics are served to loopback and private addresses only; tests come from 127.0.0.1.
+  { route: systemRoutes.metrics, expect: everyone(200) },
   {
     route: a.signup,
     expect: everyone(201),
@@ -102,8 +104,9 @@ export const accountAndSessionRows: MatrixRow[] = [
   },
   {
     route: s.acceptInvite,
-    // Anyone holding a live link may join; members keep their role.
+    // Anyone holding a live link may join; members keep their role. Fresh: the stranger joins.
     expect: everyone(200),
+    fresh: true,
     setup: async (f) => {
       f.extra.acceptToken = (await invite(f, 'viewer')).token;
     },
