@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MixroomClient } from '@mixroom/client';
+import { sessionRoutes } from '@mixroom/contract';
 import { openTestDatabase } from '@mixroom/db';
 import { insertBriefText, readMix } from '@mixroom/mix-model';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -160,6 +162,23 @@ if (process.env.TEST_DATABASE_URL && process.env.TEST_REDIS_URL) {
         () => onA[0]!.awareness.getStates().get(onB[1]!.doc.clientID)?.playhead === 33,
         'presence from the other instance',
       );
+
+      // Session events cross instances: a role change made through B closes the artist's socket on A
+      // (4001), which reconnects as a viewer; changing it back reconnects it as an artist.
+      const engineerOnB = new MixroomClient({ baseUrl: b.url });
+      engineerOnB.sessionCookie = cast.engineer.sessionCookie;
+      const setArtistRole = (role: 'viewer' | 'artist') =>
+        engineerOnB.call(sessionRoutes.updateMember, {
+          params: { id: cast.sessionId, userId: cast.artist.userId },
+          body: { role },
+        });
+      const artistOnA = onA[1]!;
+      await setArtistRole('viewer');
+      await waitFor(() => artistOnA.closes.filter((c) => c.code === 4001).length === 1, 'the close on A');
+      await waitSynced(artistOnA);
+      await setArtistRole('artist');
+      await waitFor(() => artistOnA.closes.filter((c) => c.code === 4001).length === 2, 'the second close');
+      await waitSynced(artistOnA);
 
       // Instance A dies; its clients are pointed at B, as a load balancer would, and keep editing.
       await a.kill('SIGKILL');
