@@ -27,7 +27,10 @@ import {
   setSolo,
   setSongInfo,
   setStemColor,
+  placeRevisionStems,
+  setStemFile,
 } from './ops.js';
+import { seedMixDocument } from './seed.js';
 import { readMix } from './read.js';
 import { demoDoc, updatesOf } from './test-support/fixtures.js';
 import type { SectionKind } from './types.js';
@@ -338,5 +341,43 @@ describe('song info', () => {
     setSongInfo(doc, { durationS: 50 });
     expect(readMix(doc).sections.map((s) => s.id)).toEqual(['intro', 'verse']);
     expect(validateMix(doc)).toEqual([]);
+  });
+});
+
+describe('revision stems', () => {
+  it('[MM-21] a later revision points same-named stems at the new files and keeps their settings', () => {
+    const doc = new Y.Doc();
+    seedMixDocument(doc, { title: 'Song', durationS: 60 });
+    const [gtr, vox] = placeRevisionStems(doc, [
+      { fileId: 'v1-gtr', name: 'Rhythm Gtr' },
+      { fileId: 'v1-vox', name: 'Vocal' },
+    ]);
+    setFader(doc, gtr!, -6);
+    const verse = addSection(doc, { label: 'Verse', kind: 'verse', startS: 0, endS: 20 });
+    setSectionOffset(doc, 'engineer', verse, gtr!, -20);
+
+    const second = placeRevisionStems(doc, [
+      { fileId: 'v2-gtr', name: '  rhythm   GTR' },
+      { fileId: 'v2-pad', name: 'Pad' },
+      { fileId: 'v2-gtr-b', name: 'Rhythm Gtr' },
+    ]);
+    const mix = readMix(doc);
+    expect(second[0]).toBe(gtr);
+    expect(second[2]).not.toBe(gtr);
+    expect(mix.stems).toHaveLength(4);
+    expect(mix.stems.find((st) => st.id === gtr)).toMatchObject({
+      fileId: 'v2-gtr',
+      faderDb: -6,
+      name: 'Rhythm Gtr',
+    });
+    expect(mix.stems.find((st) => st.id === vox)?.fileId).toBe('v1-vox');
+    expect(mix.scenes.find((sc) => sc.id === 'engineer')?.offsets[`${verse}:${gtr}`]).toBe(-20);
+  });
+
+  it('[MM-21] setStemFile refuses a malformed file id and writes nothing', () => {
+    const doc = new Y.Doc();
+    seedMixDocument(doc, { title: 'Song', durationS: 60 });
+    const id = addStem(doc, { fileId: 'f1', name: 'Bass' });
+    expectRefused(doc, () => setStemFile(doc, id, 'not a valid id!'), 'invalid-argument');
   });
 });

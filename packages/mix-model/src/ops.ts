@@ -307,6 +307,50 @@ export function renameStem(doc: Y.Doc, stemId: string, name: string): void {
   setStemField(doc, stemId, 'name', checkLabel('name', name));
 }
 
+/**
+ * Points an existing stem at another file (the same part, bounced again for a later revision), keeping
+ * its clip gain, fader, pan, mute/solo and every scene fader and offset that names it.
+ */
+export function setStemFile(doc: Y.Doc, stemId: string, fileId: string): void {
+  setStemField(doc, stemId, 'fileId', checkId('fileId', fileId));
+}
+
+/** Stem names compare case-, accent-width- and space-insensitively: "Rhythm Gtr" matches "rhythm  gtr ". */
+const stemNameKey = (name: string) => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * Brings a revision's stems into the mix in one transaction ([MM-21]): a stem whose name matches an
+ * existing stem takes over that stem (same id, so its settings and scene automation carry over to the new
+ * file); any other is added. Returns the stem id used for each input, in order.
+ *
+ * @example
+ * placeRevisionStems(doc, [{ fileId: 'f9', name: 'Rhythm Gtr' }]); // -> ['existing-rhythm-id']
+ */
+export function placeRevisionStems(doc: Y.Doc, stems: readonly { fileId: string; name: string }[]): string[] {
+  const r = requireSeeded(doc);
+  const byName = new Map<string, string>();
+  for (const [id, m] of r.stems.entries()) {
+    const name = isYMap(m) ? m.get('name') : undefined;
+    if (typeof name === 'string' && !byName.has(stemNameKey(name))) byName.set(stemNameKey(name), id);
+  }
+  const ids: string[] = [];
+  doc.transact(() => {
+    for (const stem of stems) {
+      const key = stemNameKey(stem.name);
+      const existing = byName.get(key);
+      if (existing && !ids.includes(existing)) {
+        setStemFile(doc, existing, stem.fileId);
+        ids.push(existing);
+      } else {
+        const id = addStem(doc, { fileId: stem.fileId, name: stem.name });
+        byName.set(key, id);
+        ids.push(id);
+      }
+    }
+  });
+  return ids;
+}
+
 /** Sets a stem's colour (`#rrggbb`). */
 export function setStemColor(doc: Y.Doc, stemId: string, color: string): void {
   setStemField(doc, stemId, 'color', checkColor(color));

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { CreateRevisionBody, Revision } from '@mixroom/contract';
 import { AudioDecodeError, type AudioInfo, probeAudio } from '@mixroom/audio';
-import { addStem, LIMITS } from '@mixroom/mix-model';
+import { LIMITS, placeRevisionStems } from '@mixroom/mix-model';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Caller } from '../../common/caller.js';
@@ -157,12 +157,16 @@ export class RevisionsService {
   }
 
   /**
-   * Puts the revision's stems into the session's shared mix document, pointing at their file ids (the
-   * document validates and broadcasts the change like any client edit).
+   * Puts the revision's stems into the session's shared mix document: a stem named like one already there
+   * takes it over (settings and scene automation carry over to the new bounce), others are added. The
+   * document validates and broadcasts the change like any client edit.
    */
   private async placeStemsInMix(sessionId: string, stems: { fileId: string; name: string }[]): Promise<void> {
     await this.mixDocuments.change(sessionId, (doc) => {
-      for (const s of stems) addStem(doc, { fileId: s.fileId, name: s.name.slice(0, LIMITS.labelMax) });
+      placeRevisionStems(
+        doc,
+        stems.map((s) => ({ fileId: s.fileId, name: s.name.slice(0, LIMITS.labelMax) })),
+      );
     });
   }
 
