@@ -20,8 +20,8 @@ export interface PlayerOptions {
   startLeadS?: number;
   /** Loads audio bytes; default `fetch` with the session cookie. */
   load?: (url: string, signal: AbortSignal) => Promise<ArrayBuffer>;
-  /** Context to use (tests may pass an OfflineAudioContext-like context). Default a new AudioContext. */
-  context?: AudioContext;
+  /** Context to use (tests pass an OfflineAudioContext). Default a new AudioContext, closed by dispose(). */
+  context?: BaseAudioContext;
 }
 
 export interface PlayerState {
@@ -70,7 +70,8 @@ function equalPowerCurve(kind: 'a' | 'b'): Float32Array<ArrayBuffer> {
 const dbToGain = (db: number) => 10 ** (db / 20);
 
 export class ReviewPlayer {
-  readonly ctx: AudioContext;
+  readonly ctx: BaseAudioContext;
+  private readonly ownsContext: boolean;
   private readonly crossfadeS: number;
   private readonly leadS: number;
   private readonly loader: (url: string, signal: AbortSignal) => Promise<ArrayBuffer>;
@@ -84,6 +85,8 @@ export class ReviewPlayer {
   private a: string | null = null;
   private b: string | null = null;
   private heard: 'a' | 'b' = 'a';
+  /** The A/B control's current ramp (context times in seconds). */
+  private fade = { from: 0, to: 0, start: 0, end: 0 };
   private playing = false;
   private startCtxTime = 0;
   private startOffset = 0;
@@ -105,6 +108,7 @@ export class ReviewPlayer {
           throw new Error(res.status === 404 ? 'Audio not found.' : `Audio failed to load (${res.status}).`);
         return res.arrayBuffer();
       });
+    this.ownsContext = !options.context;
     this.ctx = options.context ?? new AudioContext({ latencyHint: 'interactive' });
     this.master = this.ctx.createGain();
     this.master.connect(this.ctx.destination);
@@ -182,7 +186,7 @@ export class ReviewPlayer {
 
   async play(): Promise<void> {
     if (this.disposed || this.playing) return;
-    if (this.ctx.state === 'suspended') await this.ctx.resume().catch(() => undefined);
+    await this.resumeAudio();
     const ready = this.activeBuffer();
     if (!ready) return;
     let from = this.pausedAt;
@@ -198,6 +202,15 @@ export class ReviewPlayer {
     this.playing = false;
     this.stopVoices();
     this.emit();
+  }
+
+  /**
+   * Lets audio start. Call it from a user gesture (a click) when playback may later start without one,
+   * e.g. before following someone else's transport.
+   */
+  async resumeAudio(): Promise<void> {
+    const ctx = this.ctx as AudioContext;
+    if (ctx.state === 'suspended' && this.ownsContext) await ctx.resume().catch(() => undefined);
   }
 
   toggle(): void {
@@ -275,7 +288,7 @@ export class ReviewPlayer {
     } catch {
       // already stopped
     }
-    void this.ctx.close().catch(() => undefined);
+    if (this.ownsContext) void (this.ctx as AudioContext).close().catch(() => undefined);
   }
 
   private load(source: TrackSource): void {
@@ -383,17 +396,27 @@ export class ReviewPlayer {
     v.shaper.disconnect(v.fade.gain);
   }
 
+  /** The A/B control value p at context time t, from the last scheduled fade. */
+  private controlAt(t: number): number {
+    const f = this.fade;
+    if (t <= f.start) return f.from;
+    if (t >= f.end) return f.to;
+    return f.from + ((f.to - f.from) * (t - f.start)) / (f.end - f.start);
+  }
+
   private setControl(target: number, seconds: number): void {
     const param = this.control.offset;
     const now = this.ctx.currentTime;
-    if (seconds <= 0) {
-      param.cancelScheduledValues(0);
-      param.setValueAtTime(target, now);
-      return;
-    }
-    // Hold wherever a running fade is, then ramp from there: a fast double switch stays continuous.
+    const from = this.controlAt(now);
+    // A switch during a running fade continues from where the fade is, over the remaining distance.
+    const duration = seconds * Math.abs(target - from);
+    // Hold the running ramp at `now` and anchor an explicit event there: a ramp is measured from the
+    // previous event, and without the anchor it would start back at the last switch.
     param.cancelAndHoldAtTime(now);
-    param.linearRampToValueAtTime(target, now + seconds);
+    param.setValueAtTime(from, now);
+    if (duration > 0) param.linearRampToValueAtTime(target, now + duration);
+    else param.setValueAtTime(target, now);
+    this.fade = { from, to: target, start: now, end: now + duration };
   }
 
   /** Loudness-match gains in dB: the louder track is turned down to the quieter one (never up). */

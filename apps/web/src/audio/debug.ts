@@ -1,9 +1,16 @@
 import { ReviewPlayer } from './ReviewPlayer';
 
-/**
- * Read-only handle for browser tests and benchmarks: the mounted review player (its state, not its
- * controls, is what tests check) and the class, so a test can render it into an OfflineAudioContext.
- */
+interface ReviewDebug {
+  /** The review player of the open session page, if any (tests read its state). */
+  player: ReviewPlayer | null;
+  /** The class, so a test can render it into an OfflineAudioContext. */
+  ReviewPlayer: typeof ReviewPlayer;
+}
+
+const handle: ReviewDebug = { player: null, ReviewPlayer };
+(window as unknown as { __mixroomReview: ReviewDebug }).__mixroomReview = handle;
+
+/** Read-only handle for browser tests and benchmarks: `window.__mixroomReview`. */
 export function exposeReviewPlayer(player: ReviewPlayer | null): void {
-  (window as unknown as { __mixroomReview?: unknown }).__mixroomReview = { player, ReviewPlayer };
+  handle.player = player;
 }

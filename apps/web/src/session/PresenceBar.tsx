@@ -29,7 +29,7 @@ export function PresenceBar() {
 
   const follow = (userId: string | null) => {
     // The click is a user gesture: let audio start now so following someone who plays can be heard.
-    void player.ctx.resume().catch(() => undefined);
+    void player.resumeAudio();
     mixdoc.setPresence({ followUserId: userId });
   };
 
