@@ -1,0 +1,163 @@
+import {
+  panGains,
+  setMute,
+  setPan,
+  setSceneFader,
+  setSectionOffset,
+  setClipGain,
+  duplicateScene,
+  readMix,
+} from '@mixroom/mix-model';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../support/sync.js';
+import {
+  decodeChannels,
+  ensureWebBuild,
+  launchChromium,
+  type MixerSession,
+  mixerSession,
+  openMixer,
+  signedInContext,
+  type TestSection,
+  type TestStem,
+  toneAmplitude,
+} from './mixer-support.js';
+
+const STEMS: TestStem[] = [
+  { key: 'gtr', name: 'Rhythm gtr', frequencyHz: 300, dbfs: -12 },
+  { key: 'vox', name: 'Vox', frequencyHz: 500, dbfs: -12 },
+  { key: 'bass', name: 'Bass', frequencyHz: 110, dbfs: -10 },
+  { key: 'keys', name: 'Keys', frequencyHz: 700, dbfs: -18 },
+];
+const SECTIONS: TestSection[] = [
+  { id: 'intro', label: 'Intro', kind: 'intro', startS: 0, endS: 2, intent: 'sparse' },
+  { id: 'verse', label: 'Verse', kind: 'verse', startS: 2, endS: 4, intent: 'intimate' },
+  { id: 'chorus', label: 'Chorus', kind: 'chorus', startS: 4, endS: 6, intent: 'urgent' },
+  { id: 'outro', label: 'Outro', kind: 'outro', startS: 6, endS: 8 },
+];
+
+let s: MixerSession;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  ensureWebBuild();
+  s = await mixerSession({ stems: STEMS, sections: SECTIONS, seconds: 8 });
+  const { doc } = s;
+  const [gtr, vox, bass] = ['gtr', 'vox', 'bass'].map((k) => s.stemId(k)) as [string, string, string];
+  // The engineer's scene: a verse/chorus hierarchy, scene faders, clip gains and a panned stem.
+  doc.transact(() => {
+    setSectionOffset(doc, 'engineer', 'verse', gtr, -20);
+    setSectionOffset(doc, 'engineer', 'chorus', gtr, 4);
+    setSectionOffset(doc, 'engineer', 'verse', vox, 3);
+    setSectionOffset(doc, 'engineer', 'chorus', vox, -2.5);
+    setSectionOffset(doc, 'engineer', 'outro', bass, -60);
+    setSceneFader(doc, 'engineer', bass, -6);
+    setClipGain(doc, vox, -4);
+    setPan(doc, gtr, -0.5);
+  });
+  duplicateScene(doc, 'engineer', { id: 'flip', name: 'Flipped', createdBy: 'Artist' });
+  doc.transact(() => {
+    setSectionOffset(doc, 'flip', 'verse', gtr, 2);
+    setSectionOffset(doc, 'flip', 'chorus', gtr, -9);
+    setSceneFader(doc, 'flip', vox, 1.5);
+  });
+  browser = await launchChromium();
+  const context = await signedInContext(browser, s.t.url, s.cast.engineer);
+  page = await context.newPage();
+  await openMixer(page, s.t.url, s.cast.sessionId, STEMS.length);
+  await waitFor(
+    () => page.evaluate(() => window.__mixroomMixer!.engine.state().sceneId === 'engineer'),
+    'the mixer to show the engineer scene',
+  );
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+/** Expected level per channel in dB: file level + clip + offset + fader + pan law (mono stem). */
+function expectedDb(sceneId: string, stem: TestStem, sectionId: string, channel: 0 | 1): number {
+  const mix = readMix(s.doc);
+  const st = mix.stems.find((x) => x.id === s.stemId(stem.key))!;
+  const scene = mix.scenes.find((x) => x.id === sceneId)!;
+  const level =
+    st.clipGainDb + (scene.offsets[`${sectionId}:${st.id}`] ?? 0) + (scene.faders[st.id] ?? st.faderDb);
+  const pan = panGains(st.pan);
+  return stem.dbfs + level + 20 * Math.log10(channel === 0 ? pan.left : pan.right);
+}
+
+async function renderAndMeasure(sceneId: string) {
+  const out = await page.evaluate((id) => window.__mixroomMixer!.renderOffline({ sceneId: id }), sceneId);
+  const channels = decodeChannels(out.channels);
+  const rows: { stem: string; section: string; channel: number; measuredDb: number; expectedDb: number }[] =
+    [];
+  for (const section of SECTIONS) {
+    // One second in the middle of the section: far from the 20 ms ramps, a whole number of cycles.
+    const from = Math.round((section.startS + 0.5) * out.sampleRate);
+    for (const stem of STEMS) {
+      for (const channel of [0, 1] as const) {
+        const amp = toneAmplitude(channels[channel]!, out.sampleRate, stem.frequencyHz, from, out.sampleRate);
+        rows.push({
+          stem: stem.key,
+          section: section.id,
+          channel,
+          measuredDb: 20 * Math.log10(amp),
+          expectedDb: expectedDb(sceneId, stem, section.id, channel),
+        });
+      }
+    }
+  }
+  return { sampleRate: out.sampleRate, length: channels[0]!.length, rows };
+}
+
+describe('offline render of a scene (OfflineAudioContext, same graph as live playback)', () => {
+  it('[MM-5] gives each stem its scene level in every section within 0.1 dB (engineer scene)', async () => {
+    const { sampleRate, length, rows } = await renderAndMeasure('engineer');
+    expect(length).toBe(8 * sampleRate);
+    for (const r of rows) {
+      if (r.expectedDb < -100) expect(r.measuredDb, `${r.stem} in ${r.section}`).toBeLessThan(-100);
+      else
+        expect(
+          Math.abs(r.measuredDb - r.expectedDb),
+          `${r.stem} in ${r.section} ch${r.channel}`,
+        ).toBeLessThan(0.1);
+    }
+    // The test really distinguishes sections: the rhythm guitar is 24 dB louder in the chorus than the verse.
+    const gtr = (sec: string) =>
+      rows.find((r) => r.stem === 'gtr' && r.section === sec && r.channel === 0)!.measuredDb;
+    expect(gtr('chorus') - gtr('verse')).toBeCloseTo(24, 1);
+  });
+
+  it('renders another scene (a proposal) with its own offsets and faders within 0.1 dB', async () => {
+    const { rows } = await renderAndMeasure('flip');
+    for (const r of rows) {
+      if (r.expectedDb < -100) expect(r.measuredDb).toBeLessThan(-100);
+      else
+        expect(
+          Math.abs(r.measuredDb - r.expectedDb),
+          `${r.stem} in ${r.section} ch${r.channel}`,
+        ).toBeLessThan(0.1);
+    }
+    const gtr = (sec: string) =>
+      rows.find((r) => r.stem === 'gtr' && r.section === sec && r.channel === 0)!.measuredDb;
+    expect(gtr('verse') - gtr('chorus')).toBeCloseTo(11, 1);
+  });
+
+  it('[MM-6] a muted stem is silent in the render and the others are unchanged', async () => {
+    const keys = s.stemId('keys');
+    setMute(s.doc, keys, true);
+    await waitFor(
+      () => page.evaluate((id) => window.__mixroomMixer!.gainAt(id, 1) === 0, keys),
+      'the mute to reach the browser',
+    );
+    const { rows } = await renderAndMeasure('engineer');
+    for (const r of rows.filter((x) => x.stem === 'keys')) expect(r.measuredDb).toBeLessThan(-100);
+    for (const r of rows.filter((x) => x.stem !== 'keys' && x.expectedDb > -100)) {
+      expect(Math.abs(r.measuredDb - r.expectedDb)).toBeLessThan(0.1);
+    }
+    setMute(s.doc, keys, false);
+  });
+});
