@@ -63,6 +63,7 @@ export const NoteComposer = forwardRef<ComposerHandle, Props>(function NoteCompo
     setStart('');
     setEnd('');
     setSectionTouched(false);
+    setSectionId('');
     setStemId('');
     setDirection('');
     setAmount('');

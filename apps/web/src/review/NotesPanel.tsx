@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
 import { errorMessage } from '../api/client';
 import { createNote, deleteNote, updateNote } from '../api/endpoints';
 import type { Note } from '../api/types';
-import { formatDb, formatTime, formatWhen } from '../lib/format';
+import { formatTime, formatWhen } from '../lib/format';
 import { useSession } from '../session/context';
 import { Avatar, Badge, Button, EmptyState, ErrorText, Segmented, Spinner } from '../ui/ui';
 
@@ -90,7 +90,7 @@ function structuredLabel(note: Note, sections: readonly Section[], stems: readon
   if (note.stemId) parts.push(stems.find((s) => s.id === note.stemId)?.name ?? 'Stem');
   if (note.direction) {
     parts.push(
-      `${note.direction === 'up' ? '↑ up' : '↓ down'}${note.amountDb ? ` ${formatDb(note.amountDb).replace('+', '')} dB` : ''}`,
+      `${note.direction === 'up' ? '↑ up' : '↓ down'}${note.amountDb ? ` ${Number(note.amountDb.toFixed(1))} dB` : ''}`,
     );
   }
   return parts.length ? parts.join(' · ') : null;

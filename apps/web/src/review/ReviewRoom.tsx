@@ -154,6 +154,7 @@ function Room({
           />
         </div>
         <aside className="review-side" aria-label="Note and decision">
+          <DecisionPanel revision={current} />
           <NoteComposer
             ref={composer}
             revisionId={current.id}
@@ -168,7 +169,6 @@ function Room({
               if (filter === 'resolved') setFilter('open');
             }}
           />
-          <DecisionPanel revision={current} />
           {analysis && (
             <details className="card technical">
               <summary>

@@ -68,7 +68,7 @@ export function DecisionPanel({ revision }: { revision: Revision }) {
       </div>
       {locked && (
         <div className="lock-banner" role="status">
-          <LockIcon />
+          <LockIcon size={20} />
           <div>
             <strong>v{revision.number} is approved and locked.</strong> This is the final mix
             {state?.approvedAt ? `, approved ${formatWhen(state.approvedAt)}` : ''}.

@@ -130,11 +130,11 @@ function matchText(a: Revision, b: Revision, tracks: Record<string, { matchDb: n
   return parts.length ? `Matched: ${parts.join(', ')}` : 'Already at equal loudness';
 }
 
-export function LockIcon() {
+export function LockIcon({ size = 12 }: { size?: number }) {
   return (
     <svg
-      width="12"
-      height="12"
+      width={size}
+      height={size}
       viewBox="0 0 24 24"
       aria-hidden="true"
       fill="none"
