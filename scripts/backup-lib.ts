@@ -243,10 +243,13 @@ export async function backup(options: BackupOptions): Promise<Manifest> {
 
     const blobs: Manifest['blobs'] = { included: options.blobStore !== 's3', count: 0, bytes: 0 };
     const blobRoot = join(options.dataDir, 'blobs');
+    // The list is fixed here, so audio uploaded while the backup runs neither breaks nor sneaks into it.
+    const blobEntries: string[] = [];
     if (blobs.included) {
       for await (const blob of walkBlobs(blobRoot)) {
         blobs.count += 1;
         blobs.bytes += (await stat(blob.path)).size;
+        blobEntries.push(join('blobs', relative(blobRoot, blob.path)));
       }
       // tar follows this link, so the files are read in place rather than copied first.
       if (blobs.count > 0) await symlink(blobRoot, join(staging, 'blobs'), 'dir');
@@ -274,7 +277,7 @@ export async function backup(options: BackupOptions): Promise<Manifest> {
         follow: true,
         portable: true,
       },
-      ['manifest.json', 'database', ...(blobs.count > 0 ? ['blobs'] : [])],
+      ['manifest.json', 'database', ...blobEntries],
     );
     await rename(partial, out);
     log(`Backup written to ${out} (${formatBytes((await stat(out)).size)}).`);
