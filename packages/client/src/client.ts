@@ -83,10 +83,10 @@ export class MixroomClient {
   async raw<T = unknown>(
     method: string,
     path: string,
-    options: { body?: unknown; rawBody?: BodyInit; headers?: Record<string, string> } = {},
+    options: { body?: unknown; rawBody?: RequestInit['body']; headers?: Record<string, string> } = {},
   ): Promise<RawResponse<T>> {
     const headers: Record<string, string> = { ...this.authHeaders(), ...options.headers };
-    let body: BodyInit | undefined = options.rawBody;
+    let body: RequestInit['body'] = options.rawBody;
     if (options.body !== undefined) {
       headers['content-type'] ??= 'application/json';
       body = JSON.stringify(options.body);
@@ -106,7 +106,7 @@ export class MixroomClient {
       const qs = new URLSearchParams(
         Object.entries(input.query as Record<string, unknown>)
           .filter(([, v]) => v !== undefined)
-          .map(([k, v]) => [k, String(v)]),
+          .map(([k, v]): [string, string] => [k, String(v)]),
       ).toString();
       if (qs) path += `?${qs}`;
     }
