@@ -21,6 +21,7 @@ import { addStem, readMix, seedMixDocument, setFader } from '@mixroom/mix-model'
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import type WebSocketType from 'ws';
+import postgres from 'postgres';
 import * as Y from 'yjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -42,6 +43,10 @@ const SCENARIOS = opt('scenarios', '100x3,20x10')
     return { rooms: rooms!, clients: clients! };
   });
 const UPDATE_MD = args.includes('--update-benchmarks-md');
+/** `--pg URL`: also run Mixroom on a fresh database of that PostgreSQL server (dropped at the end). */
+const PG = opt('pg', '');
+/** `--cpu-prof DIR`: write a V8 CPU profile of the Mixroom server process to DIR. */
+const CPU_PROF = opt('cpu-prof', '');
 
 // ------------------------------------------------------------------ servers
 
@@ -118,22 +123,28 @@ async function startBaseline(): Promise<Target> {
   };
 }
 
-async function startMixroom(): Promise<Target> {
+async function startMixroom(databaseUrl = ''): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mixroom-bench-sync-'));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
-    cwd: join(ROOT, 'apps/server'),
-    env: {
-      ...process.env,
-      TSX_TSCONFIG_PATH: undefined,
-      DATA_DIR: dataDir,
-      DATABASE_URL: '',
-      REDIS_URL: '',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
+  const profile = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', resolve(CPU_PROF)] : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--conditions=source', '--import', 'tsx', 'src/main.ts'],
+    {
+      cwd: join(ROOT, 'apps/server'),
+      env: {
+        ...process.env,
+        TSX_TSCONFIG_PATH: undefined,
+        DATA_DIR: dataDir,
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ...(opt('commit-interval', '') ? { SYNC_COMMIT_INTERVAL_MS: opt('commit-interval', '') } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  );
   const url = await new Promise<string>((resolveUrl, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -153,7 +164,7 @@ async function startMixroom(): Promise<Target> {
   });
   const cookie = `mixroom_session=${engineer.sessionCookie}`;
   return {
-    name: 'Mixroom',
+    name: databaseUrl ? 'Mixroom (PostgreSQL)' : 'Mixroom (PGlite)',
     pid: child.pid!,
     socket: (room) => ({ url: `${url.replace(/^http/, 'ws')}/sync/${room}`, headers: { cookie } }),
     rooms: async (count) => {
@@ -286,10 +297,13 @@ interface Result {
   expectedPerS: number;
   serverCpuPct: number;
   serverPeakRssMb: number;
+  /** RSS before the scenario's clients connect (PGlite alone holds several hundred MB). */
+  serverRssBeforeMb: number;
   generatorCpuPct: number;
 }
 
 async function runScenario(target: Target, rooms: number, clients: number): Promise<Result> {
+  const rssBefore = rssBytes(target.pid);
   const names = await target.rooms(rooms);
   const all: BenchClient[][] = [];
   for (const name of names) {
@@ -368,7 +382,8 @@ async function runScenario(target: Target, rooms: number, clients: number): Prom
     deliveredPerS: delivered / elapsed,
     expectedPerS: rooms * clients * (clients - 1) * HZ,
     serverCpuPct: ((cpu1 - cpu0) / elapsed) * 100,
-    serverPeakRssMb: peakRss / 1024 / 1024,
+    serverPeakRssMb: Math.max(peakRss, rssBefore) / 1024 / 1024,
+    serverRssBeforeMb: rssBefore / 1024 / 1024,
     generatorCpuPct: ((self1.user + self1.system) / 1e6 / elapsed) * 100,
   };
 }
@@ -378,9 +393,24 @@ async function runScenario(target: Target, rooms: number, clients: number): Prom
 const results: Result[] = [];
 const baseline = await startBaseline();
 const mixroom = await startMixroom();
+let dropDatabase = async () => {};
+let mixroomPg: Target | undefined;
+if (PG) {
+  const name = `mixroom_bench_${process.pid}_${Date.now()}`;
+  const admin = postgres(PG, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const u = new URL(PG);
+  u.pathname = `/${name}`;
+  dropDatabase = async () => {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end({ timeout: 5 });
+  };
+  mixroomPg = await startMixroom(u.toString());
+}
+const targets = [baseline, mixroom, ...(mixroomPg ? [mixroomPg] : [])];
 try {
   for (const { rooms, clients } of SCENARIOS) {
-    for (const target of [baseline, mixroom]) {
+    for (const target of targets) {
       process.stdout.write(`${rooms}x${clients} on ${target.name} ... `);
       const r = await runScenario(target, rooms, clients);
       results.push(r);
@@ -392,6 +422,8 @@ try {
     }
   }
 } finally {
+  await mixroomPg?.stop();
+  await dropDatabase();
   await mixroom.stop();
   await baseline.stop();
 }
@@ -399,23 +431,27 @@ try {
 const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
 const lines: string[] = [];
 lines.push(
-  '| scenario | server | p50 ms | p99 ms | max ms | delivered updates/s (expected) | server CPU | server peak RSS | load generator CPU |',
+  '| scenario | server | p50 ms | p99 ms | max ms | delivered updates/s (expected) | server CPU | server RSS before / peak | load generator CPU |',
 );
 lines.push('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   lines.push(
     `| ${r.rooms} rooms x ${r.clients} clients | ${r.target} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max, 1)} | ` +
-      `${Math.round(r.deliveredPerS)} (${r.expectedPerS}) | ${fmt(r.serverCpuPct, 0)}% | ${fmt(r.serverPeakRssMb, 0)} MB | ${fmt(r.generatorCpuPct, 0)}% |`,
+      `${Math.round(r.deliveredPerS)} (${r.expectedPerS}) | ${fmt(r.serverCpuPct, 0)}% | ${fmt(r.serverRssBeforeMb, 0)} / ${fmt(r.serverPeakRssMb, 0)} MB | ${fmt(r.generatorCpuPct, 0)}% |`,
   );
 }
 const ratios: string[] = [];
 for (const { rooms, clients } of SCENARIOS) {
-  const base = results.find((r) => r.target === baseline.name && r.rooms === rooms && r.clients === clients)!;
-  const ours = results.find((r) => r.target === mixroom.name && r.rooms === rooms && r.clients === clients)!;
-  const ratio = ours.p99 / base.p99;
-  ratios.push(
-    `| ${rooms} rooms x ${clients} clients | ${fmt(ratio)}x | ${fmt(ours.p50 / base.p50)}x | ${ratio <= 1.5 ? 'met' : 'MISSED'} |`,
-  );
+  const of = (name: string) =>
+    results.find((r) => r.target === name && r.rooms === rooms && r.clients === clients);
+  const base = of(baseline.name)!;
+  for (const target of targets.slice(1)) {
+    const ours = of(target.name)!;
+    const ratio = ours.p99 / base.p99;
+    ratios.push(
+      `| ${rooms} rooms x ${clients} clients | ${target.name} | ${fmt(ratio)}x | ${fmt(ours.p50 / base.p50)}x | ${ratio <= 1.5 ? 'met' : 'MISSED'} |`,
+    );
+  }
 }
 const load = loadavg()
   .map((l) => l.toFixed(1))
@@ -424,8 +460,8 @@ const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} c
 const table = [
   ...lines,
   '',
-  '| scenario | p99 ratio Mixroom / baseline | p50 ratio | target p99 <= 1.5x |',
-  '|---|---|---|---|',
+  '| scenario | server | p99 ratio to baseline | p50 ratio | target p99 <= 1.5x |',
+  '|---|---|---|---|---|',
   ...ratios,
 ].join('\n');
 console.log(
@@ -439,7 +475,7 @@ if (UPDATE_MD) {
   const section = [
     heading,
     '',
-    `Command: \`node --conditions=source --import tsx bench/sync/run.ts --seconds ${SECONDS} --update-benchmarks-md\``,
+    `Command: \`node --conditions=source --import tsx bench/sync/run.ts --seconds ${SECONDS}${PG ? ' --pg <url>' : ''} --update-benchmarks-md\``,
     '',
     `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Load average at the end (1 / 5 / 15 min; the`,
     `machine is shared): ${load}. Each client drags its own fader at ${HZ} Hz; ${SECONDS} s measured after ${WARMUP_S} s`,

@@ -166,7 +166,7 @@ export class SyncConnection {
         }
         // Viewers are answered (step 1 above, broadcasts) but their writes are never applied. [SY-8]
         if (!this.identity.canWrite) return;
-        const result = this.room.receive(message.update, this.origin, this.held);
+        const result = this.room.receive(message.update, this.origin, this.held, message.kind);
         if (result.status === 'rejected') {
           const code =
             result.code === 'too-large'

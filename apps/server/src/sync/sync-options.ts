@@ -11,6 +11,8 @@ export interface SyncOptions {
   reconcileIntervalMs: number;
   /** Log rows per document before background compaction. Default 500 (SYNC_COMPACT_AFTER). */
   compactAfterRows: number;
+  /** Shortest time between two group commits of the update log, in ms. Default 4 (SYNC_COMMIT_INTERVAL_MS). */
+  commitIntervalMs: number;
 }
 
 const ms = (min: number, max: number) =>
@@ -25,6 +27,7 @@ const SyncEnv = z.object({
   SYNC_IDLE_UNLOAD_MS: ms(0, 86_400_000).default(30_000),
   SYNC_RECONCILE_MS: ms(50, 3_600_000).default(5_000),
   SYNC_COMPACT_AFTER: ms(1, 1_000_000).default(500),
+  SYNC_COMMIT_INTERVAL_MS: ms(0, 1000).default(4),
 });
 
 /** Reads the optional SYNC_* variables; throws one message naming every bad one. */
@@ -44,5 +47,6 @@ export function loadSyncOptions(env: NodeJS.ProcessEnv = process.env): SyncOptio
     idleUnloadMs: parsed.data.SYNC_IDLE_UNLOAD_MS,
     reconcileIntervalMs: parsed.data.SYNC_RECONCILE_MS,
     compactAfterRows: parsed.data.SYNC_COMPACT_AFTER,
+    commitIntervalMs: parsed.data.SYNC_COMMIT_INTERVAL_MS,
   };
 }

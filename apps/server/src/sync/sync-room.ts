@@ -93,10 +93,8 @@ export class SyncRoom {
       this.doc.destroy();
       this.shadow.destroy();
     });
-    const onUpdate = (update: Uint8Array, origin: unknown) =>
-      this.broadcastUpdate(update, origin as UpdateOrigin);
-    this.doc.on('update', onUpdate);
-    this.scope.add(() => this.doc.off('update', onUpdate));
+    // No 'update' listener on live: Yjs would encode every change again. Broadcasts send the update the
+    // shadow already produced (see drain()).
     const onAwareness = (
       { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
       origin: unknown,
@@ -134,6 +132,7 @@ export class SyncRoom {
       if (seed) {
         await this.hooks.store(this.name, seed);
         Y.applyUpdate(this.doc, seed, SERVER_ORIGIN);
+        this.broadcastUpdate(seed, SERVER_ORIGIN);
         bytes += seed.length;
       }
     }
@@ -152,7 +151,16 @@ export class SyncRoom {
    * Offers an update from a connection: size budget, then apply to the shadow and validate what changed;
    * accepted updates are stored, then applied to live and broadcast. [SY-3] [SY-4]
    */
-  receive(update: Uint8Array, origin: UpdateOrigin, held: HeldUpdates): ReceiveResult {
+  receive(
+    update: Uint8Array,
+    origin: UpdateOrigin,
+    held: HeldUpdates,
+    /**
+     * 'update' messages are usually exactly new content: store and broadcast them as sent. A step 2 may
+     * repeat what the server has (and always carries the whole delete set): store only what changed.
+     */
+    kind: 'update' | 'step2' = 'update',
+  ): ReceiveResult {
     if (this.state !== 'ready') {
       return { status: 'rejected', code: 'unavailable', reason: 'The document is unloading; reconnect.' };
     }
@@ -165,7 +173,7 @@ export class SyncRoom {
     // streaming updates that can never integrate costs little before it is closed).
     const outcome = this.hasClockGap(candidate)
       ? { status: 'pending' as const }
-      : this.applyToShadow(candidate, origin, true);
+      : this.applyToShadow(candidate, origin, true, kind === 'step2');
     if (outcome.status === 'rejected') return outcome;
     if (outcome.status === 'pending') {
       held.updates.push(update);
@@ -197,7 +205,7 @@ export class SyncRoom {
     const held = this.remoteHeld;
     const candidate = held.updates.length > 0 ? safeMerge([...held.updates, update]) : update;
     if (candidate === null) return;
-    const outcome = this.applyToShadow(candidate, REDIS_ORIGIN, false);
+    const outcome = this.applyToShadow(candidate, REDIS_ORIGIN, false, true);
     if (outcome.status === 'rejected') {
       this.logger.warn(
         { doc: this.name, reason: outcome.reason },
@@ -295,10 +303,16 @@ export class SyncRoom {
 
   // ------------------------------------------------------------------ internals
 
+  /**
+   * Applies to the shadow (validating what changed) and returns what to store and broadcast: the
+   * changes as Yjs encodes them (`capture`), or the update as given when it changed anything (cheaper:
+   * no second encoding).
+   */
   private applyToShadow(
     update: Uint8Array,
     origin: UpdateOrigin,
     validate: boolean,
+    capture: boolean,
   ):
     | { status: 'ok'; update: Uint8Array | null }
     | { status: 'pending' }
@@ -307,12 +321,14 @@ export class SyncRoom {
     const hadPending = shadow.store.pendingStructs !== null || shadow.store.pendingDs !== null;
     const issues: SyncIssue[] = [];
     const changes: Uint8Array[] = [];
+    let changed = false;
     const onUpdate = (u: Uint8Array) => changes.push(u);
     const onTransaction = (tr: Y.Transaction) => {
-      if (issues.length < 8) issues.push(...this.hooks.validate(shadow, tr));
+      changed ||= transactionChanged(tr);
+      if (validate && issues.length < 8) issues.push(...this.hooks.validate(shadow, tr));
     };
-    shadow.on('update', onUpdate);
-    if (validate) shadow.on('afterTransaction', onTransaction);
+    if (capture) shadow.on('update', onUpdate);
+    shadow.on('afterTransaction', onTransaction);
     let malformed = false;
     try {
       Y.applyUpdate(shadow, update, origin);
@@ -335,6 +351,7 @@ export class SyncRoom {
       this.rebuildShadow();
       return { status: 'pending' };
     }
+    if (!capture) return { status: 'ok', update: changed ? update : null };
     if (changes.length === 0) return { status: 'ok', update: null };
     return { status: 'ok', update: changes.length === 1 ? changes[0]! : Y.mergeUpdates(changes) };
   }
@@ -399,6 +416,7 @@ export class SyncRoom {
       } catch (error) {
         this.logger.error({ doc: this.name, err: error }, 'a stored update could not be applied');
       }
+      this.broadcastUpdate(item.update, item.origin);
       item.settled?.resolve();
     }
     if (this.queue.length === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
@@ -433,6 +451,13 @@ export class SyncRoom {
     }
     for (const ext of this.extensions) ext.awarenessUpdated?.(this, update, origin);
   }
+}
+
+/** Whether a transaction changed anything (Yjs's own test before it emits 'update'). */
+function transactionChanged(tr: Y.Transaction): boolean {
+  if (tr.deleteSet.clients.size > 0) return true;
+  for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) return true;
+  return false;
 }
 
 function safeMerge(updates: Uint8Array[]): Uint8Array | null {

@@ -19,6 +19,18 @@ export interface SyncStoreOptions {
   maxBatchBytes?: number;
   /** Log rows a document may collect before it is compacted in the background. Default 500. */
   compactAfterRows?: number;
+  /**
+   * Shortest time between the starts of two commits, in ms. Default 4. An append after a quiet period is
+   * committed at once; under load, appends gather for up to this long, which bounds the number of
+   * transactions per second (each costs PGlite a WAL write on the server's own thread).
+   */
+  commitIntervalMs?: number;
+  /**
+   * Commits that may be in flight at once. Default 1. With PostgreSQL a higher value lets the next batch
+   * start while the previous one waits for its WAL flush; row ids then need not follow arrival order
+   * across batches, which loading tolerates (Yjs integrates updates in any order).
+   */
+  maxConcurrentCommits?: number;
   logger?: SyncLogger;
 }
 
@@ -31,16 +43,21 @@ interface PendingAppend {
 
 /**
  * Durable storage of shared documents on top of the update log [SY-10]:
- * - `append` group-commits: appends arriving while an INSERT is in flight are written together by the
- *   next one (one multi-row INSERT, one commit), so a busy server does a few commits per tick instead of
- *   one per keystroke, and an idle one commits at once;
+ * - `append` group-commits: appends arriving while a commit is in flight (or within `commitIntervalMs` of
+ *   the last one) are written together by the next one (one multi-row INSERT, one commit, one row per
+ *   document), so a busy server does a bounded number of commits per second instead of one per
+ *   keystroke, and an idle one commits at once;
  * - `load` is the snapshot plus the log rows after it;
  * - compaction folds log rows into the snapshot in the background (see SyncRepository.compact).
  */
 export class SyncStore {
   private queue: PendingAppend[] = [];
-  private flushing: Promise<void> | null = null;
-  private scheduled = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly maxConcurrentCommits: number;
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private lastCommitStart = Number.NEGATIVE_INFINITY;
+  private readonly commitIntervalMs: number;
   private readonly rowsSinceCompaction = new Map<string, number>();
   private readonly compactions = new Map<string, Promise<void>>();
   private readonly maxBatchRows: number;
@@ -55,6 +72,8 @@ export class SyncStore {
     this.maxBatchRows = options.maxBatchRows ?? 500;
     this.maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024;
     this.compactAfterRows = options.compactAfterRows ?? 500;
+    this.commitIntervalMs = options.commitIntervalMs ?? 4;
+    this.maxConcurrentCommits = Math.max(1, options.maxConcurrentCommits ?? 1);
     this.logger = options.logger;
   }
 
@@ -62,14 +81,7 @@ export class SyncStore {
   append(docName: string, update: Uint8Array): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ docName, update, resolve, reject });
-      if (!this.flushing && !this.scheduled) {
-        this.scheduled = true;
-        // Let the rest of this I/O turn's messages join the batch.
-        setImmediate(() => {
-          this.scheduled = false;
-          this.startFlush();
-        });
-      }
+      this.schedule();
     });
   }
 
@@ -107,10 +119,17 @@ export class SyncStore {
 
   /** Resolves when everything appended so far is committed (or failed). */
   async flush(): Promise<void> {
-    while (this.flushing || this.queue.length > 0 || this.scheduled) {
-      if (!this.flushing && !this.scheduled) this.startFlush();
-      await this.flushing;
-      if (!this.flushing && this.scheduled) await new Promise((r) => setImmediate(r));
+    for (;;) {
+      if (this.queue.length > 0 && this.inFlight.size < this.maxConcurrentCommits) {
+        this.cancelScheduled();
+        this.startFlush();
+        continue;
+      }
+      if (this.inFlight.size > 0) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      if (this.queue.length === 0) return;
     }
   }
 
@@ -120,38 +139,88 @@ export class SyncStore {
     await Promise.all(this.compactions.values());
   }
 
-  private startFlush(): void {
-    if (this.flushing || this.queue.length === 0) return;
-    this.flushing = this.flushLoop().finally(() => {
-      this.flushing = null;
-      // Appends whose callers resumed before this ran saw a flush in progress and did not start one.
-      if (this.queue.length > 0) this.startFlush();
-    });
-  }
-
-  private async flushLoop(): Promise<void> {
-    while (this.queue.length > 0) {
-      let bytes = 0;
-      let n = 0;
-      while (n < this.queue.length && n < this.maxBatchRows) {
-        bytes += this.queue[n]!.update.length;
-        n++;
-        if (bytes >= this.maxBatchBytes) break;
-      }
-      const batch = this.queue.splice(0, n);
-      try {
-        await this.backend.appendUpdates(batch);
-        for (const entry of batch) {
-          entry.resolve();
-          const rows = (this.rowsSinceCompaction.get(entry.docName) ?? 0) + 1;
-          this.rowsSinceCompaction.set(entry.docName, rows);
-          if (rows >= this.compactAfterRows) this.compactSoon(entry.docName);
-        }
-      } catch (error) {
-        for (const entry of batch) entry.reject(error);
-      }
+  private schedule(): void {
+    if (
+      this.inFlight.size >= this.maxConcurrentCommits ||
+      this.timer ||
+      this.immediate ||
+      this.queue.length === 0
+    ) {
+      return;
+    }
+    const wait = this.lastCommitStart + this.commitIntervalMs - performance.now();
+    if (wait <= 0) {
+      // Let the rest of this I/O turn's messages join the batch.
+      this.immediate = setImmediate(() => {
+        this.immediate = null;
+        this.startFlush();
+      });
+    } else {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.startFlush();
+      }, wait);
     }
   }
+
+  private cancelScheduled(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
+  }
+
+  private startFlush(): void {
+    if (this.inFlight.size >= this.maxConcurrentCommits || this.queue.length === 0) return;
+    this.lastCommitStart = performance.now();
+    const commit: Promise<void> = this.commitBatch().finally(() => {
+      this.inFlight.delete(commit);
+      this.schedule();
+    });
+    this.inFlight.add(commit);
+    this.schedule(); // the next batch may overlap this one (maxConcurrentCommits)
+  }
+
+  /** One multi-row INSERT of the oldest queued appends. */
+  private async commitBatch(): Promise<void> {
+    let bytes = 0;
+    let n = 0;
+    while (n < this.queue.length && n < this.maxBatchRows) {
+      bytes += this.queue[n]!.update.length;
+      n++;
+      if (bytes >= this.maxBatchBytes) break;
+    }
+    const batch = this.queue.splice(0, n);
+    try {
+      const rows = mergePerDocument(batch);
+      await this.backend.appendUpdates(rows);
+      for (const entry of batch) entry.resolve();
+      for (const row of rows) {
+        const count = (this.rowsSinceCompaction.get(row.docName) ?? 0) + 1;
+        this.rowsSinceCompaction.set(row.docName, count);
+        if (count >= this.compactAfterRows) this.compactSoon(row.docName);
+      }
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
+  }
+}
+
+/**
+ * One row per document and batch: a busy room's updates that arrived together are merged (Yjs merges
+ * consecutive updates losslessly), so a fader drag costs one row per commit rather than one per message.
+ */
+function mergePerDocument(batch: readonly PendingAppend[]): { docName: string; update: Uint8Array }[] {
+  const byDoc = new Map<string, Uint8Array[]>();
+  for (const { docName, update } of batch) {
+    const list = byDoc.get(docName);
+    if (list) list.push(update);
+    else byDoc.set(docName, [update]);
+  }
+  return [...byDoc].map(([docName, updates]) => ({
+    docName,
+    update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
+  }));
 }
 
 /** Old snapshot + log rows -> new snapshot (garbage-collected full state). */

@@ -1,6 +1,7 @@
+import type { DatabaseHandle } from '@mixroom/db';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CONFIG, LOGGER } from '../common/tokens.js';
+import { CONFIG, DATABASE_HANDLE, LOGGER } from '../common/tokens.js';
 import type { Config } from '../config/config.js';
 import { type SessionEvent, SessionEvents } from '../events/session-events.js';
 import { Metrics } from '../observability/metrics.js';
@@ -30,6 +31,7 @@ export class SyncService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @Inject(CONFIG) config: Config,
+    @Inject(DATABASE_HANDLE) database: DatabaseHandle,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
     @Inject(SyncRepository) private readonly repository: SyncRepository,
@@ -39,7 +41,13 @@ export class SyncService implements OnModuleInit, OnModuleDestroy {
     @Optional() @Inject(Metrics) metrics?: Metrics,
   ) {
     const log = logger.child({ component: 'sync' });
-    this.store = new SyncStore(repository, { compactAfterRows: options.compactAfterRows, logger: log });
+    this.store = new SyncStore(repository, {
+      compactAfterRows: options.compactAfterRows,
+      commitIntervalMs: options.commitIntervalMs,
+      // PGlite is one connection on this thread: overlapping commits would only queue there.
+      maxConcurrentCommits: database.kind === 'postgres' ? 4 : 1,
+      logger: log,
+    });
     this.hub = new SyncHub(
       {
         load: (name) => this.store.load(name),

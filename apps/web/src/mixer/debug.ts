@@ -28,8 +28,28 @@ export interface MixerDebugHook {
     channels: string[];
   }>;
   decodedBytes(): number;
+  /**
+   * Arms a probe for the next press of Play: resolves with the click's event time, the context time the
+   * sources were scheduled for, and the first non-silent sample on the master meter (context time, and
+   * when it leaves the speakers, in performance.now() ms).
+   */
+  measureNextPlay(): Promise<PlayProbe>;
+  /** Arms a probe on a stem's meter: the first sample above `threshold`, as performance.now() when audible. */
+  nextStemOnset(stemId: string, threshold: number): Promise<{ onsetAudibleMs: number; epochMs: number } | null>;
+  /** performance.now() of the last remote document update and of the last change applied to the graph. */
+  lastRemoteUpdate(): { arrivedMs: number; appliedMs: number; timeOrigin: number };
   /** Audio dropouts while playing (wall-clock ms since the epoch, and ms lost). */
   stalls(): { epochMs: number; lostMs: number }[];
+}
+
+export interface PlayProbe {
+  clickMs: number;
+  scheduledCtx: number;
+  scheduledAudibleMs: number;
+  onsetCtx: number | null;
+  onsetAudibleMs: number | null;
+  baseLatency: number;
+  outputLatency: number;
 }
 
 declare global {
@@ -74,6 +94,45 @@ export function installDebugHook(engine: MixerEngine, together: ListenTogether |
       };
     },
     decodedBytes: () => engine.decodedBytes(),
+    measureNextPlay() {
+      return new Promise<PlayProbe>((resolve) => {
+        const onClick = (e: MouseEvent) => {
+          const target = e.target as HTMLElement | null;
+          if (!target?.closest('button[aria-label="Play stems"]')) return;
+          document.removeEventListener('click', onClick, true);
+          const clickMs = e.timeStamp;
+          const onset = engine.nextOnset();
+          const off = engine.subscribe((s) => {
+            if (!s.playing) return;
+            off();
+            const scheduledCtx = engine.scheduledStart();
+            void onset.then((onsetCtx) =>
+              resolve({
+                clickMs,
+                scheduledCtx,
+                scheduledAudibleMs: engine.performanceTimeOf(scheduledCtx),
+                onsetCtx,
+                onsetAudibleMs: onsetCtx === null ? null : engine.performanceTimeOf(onsetCtx),
+                baseLatency: engine.ctx.baseLatency,
+                outputLatency: engine.ctx.outputLatency,
+              }),
+            );
+          });
+        };
+        document.addEventListener('click', onClick, true);
+      });
+    },
+    async nextStemOnset(stemId, threshold) {
+      const t = await engine.nextOnset(stemId, threshold);
+      if (t === null) return null;
+      const ms = engine.performanceTimeOf(t);
+      return { onsetAudibleMs: ms, epochMs: performance.timeOrigin + ms };
+    },
+    lastRemoteUpdate: () => ({
+      arrivedMs: engine.lastRemoteUpdateAt,
+      appliedMs: engine.lastChangeAppliedAt,
+      timeOrigin: performance.timeOrigin,
+    }),
     stalls: () => engine.stalls.map((x) => ({ epochMs: performance.timeOrigin + x.atMs, lostMs: x.lostMs })),
   };
   window.__mixroomMixer = hook;

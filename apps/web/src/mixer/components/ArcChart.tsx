@@ -4,7 +4,7 @@ import { useMixer } from '../context';
 
 const W = 640;
 const H = 240;
-const PAD = { left: 44, right: 12, top: 14, bottom: 58 };
+const PAD = { left: 44, right: 44, top: 14, bottom: 58 };
 
 /**
  * The emotional arc: each stem's effective level (clip + section offset + fader, mix-model

@@ -132,6 +132,8 @@ export class MixerEngine {
   private disposed = false;
   /** performance.now() of the last document change applied to the graph (for latency measurements). */
   lastChangeAppliedAt = 0;
+  /** performance.now() when the last update from elsewhere (a collaborator, via the sync socket) arrived. */
+  lastRemoteUpdateAt = 0;
 
   constructor(options: MixerEngineOptions) {
     this.doc = options.doc;
@@ -171,6 +173,12 @@ export class MixerEngine {
     // Any change of the document, local or remote, reaches the graph in the same task (a microtask
     // after the transaction), not on the next animation frame.
     const onChange = () => this.queueChange();
+    const onUpdate = (_update: Uint8Array, origin: unknown) => {
+      // Local edits carry no origin (or a plain value); the sync provider applies remote ones as itself.
+      if (origin && typeof origin === 'object') this.lastRemoteUpdateAt = performance.now();
+    };
+    this.doc.on('update', onUpdate);
+    this.cleanups.push(() => this.doc.off('update', onUpdate));
     for (const name of ['meta', 'sections', 'stems', 'scenes'] as const) {
       const root = this.doc.getMap(name);
       root.observeDeep(onChange);
@@ -442,6 +450,11 @@ export class MixerEngine {
     const tl = this.graph.transportTl;
     tl.cancelAndHoldAtTime(at);
     tl.linearRampToValueAtTime(to, at + SEEK_FADE_S);
+  }
+
+  /** Context time the current playback's sources were scheduled to start at. */
+  scheduledStart(): number {
+    return this.startCtxTime;
   }
 
   private songAt(contextTime: number): number {
@@ -723,6 +736,11 @@ export class MixerEngine {
       load.abort.abort();
       this.loads.delete(fileId);
     }
+  }
+
+  /** Context time of the next sample above `threshold` on a meter (the master by default), or null. */
+  nextOnset(key: string = MASTER, threshold = 1e-4): Promise<number | null> {
+    return this.bank.nextOnset(key, threshold);
   }
 
   /** Clears the master meter's true-peak hold. */

@@ -44,6 +44,7 @@ export class MeterStore {
 export class MeterBank {
   private readonly nodes = new Map<string, { node: AudioWorkletNode; source: AudioNode }>();
   private readonly sink: GainNode;
+  private readonly onsets = new Map<string, (time: number) => void>();
   ready = false;
 
   constructor(
@@ -78,8 +79,13 @@ export class MeterBank {
       channelInterpretation: 'speakers',
       processorOptions: { channels: 2, loudness, reportMs: 50 },
     });
-    node.port.onmessage = (e: MessageEvent<MeterReading & { time: number }>) =>
-      this.store.set(key, { ...e.data, receivedAt: performance.now() });
+    node.port.onmessage = (e: MessageEvent<(MeterReading & { time: number; type?: undefined }) | { type: 'onset'; time: number }>) => {
+      const data = e.data;
+      if (data.type === 'onset') {
+        this.onsets.get(key)?.(data.time);
+        this.onsets.delete(key);
+      } else this.store.set(key, { ...data, receivedAt: performance.now() });
+    };
     source.connect(node);
     node.connect(this.sink);
     this.nodes.set(key, { node, source });
@@ -97,6 +103,19 @@ export class MeterBank {
     entry.node.disconnect();
     this.nodes.delete(key);
     this.store.delete(key);
+  }
+
+  /**
+   * Resolves with the context time of the next sample on meter `key` above `threshold` (linear), or
+   * null without meters. For measuring the time from pressing play to the first sound.
+   */
+  nextOnset(key: string, threshold = 1e-4): Promise<number | null> {
+    const entry = this.nodes.get(key);
+    if (!entry) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.onsets.set(key, resolve);
+      entry.node.port.postMessage({ type: 'arm-onset', threshold });
+    });
   }
 
   resetHold(key: string): void {
