@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { AccountPage } from '../auth/AccountPage';
 import { InvitePage } from '../auth/InvitePage';
 import { Logo, SignInPage, SignUpPage } from '../auth/AuthPages';
 import { Link, matchPath, navigate, useLocation } from '../lib/router';
@@ -47,6 +48,8 @@ function Routes() {
       <TopBar />
       {path === '/' ? (
         <SessionListPage />
+      ) : path === '/account' ? (
+        <AccountPage />
       ) : session ? (
         <SessionPage key={session.id} sessionId={session.id!} tab={session.tab} />
       ) : (
@@ -76,13 +79,17 @@ function TopBar() {
         <Logo />
       </Link>
       <nav aria-label="Account" className="topbar-right">
-        <span className="topbar-user">
+        <Link
+          to="/account"
+          className="topbar-user"
+          aria-label={`Your account: ${user.displayName}${user.isGuest ? ' (guest)' : ''}`}
+        >
           <Avatar id={user.id} name={user.displayName} size={26} />
           <span className="topbar-name">
             {user.displayName}
-            {user.isGuest && <span className="muted small"> (guest)</span>}
+            {user.isGuest && <span className="muted small"> (guest) · add a password</span>}
           </span>
-        </span>
+        </Link>
         <Button
           size="sm"
           variant="ghost"

@@ -4,7 +4,9 @@ import { errorMessage } from '../api/client';
 import { createNote, deleteNote, updateNote } from '../api/endpoints';
 import type { Note } from '../api/types';
 import { formatTime, formatWhen } from '../lib/format';
-import { useSession } from '../session/context';
+import { can, useSession } from '../session/context';
+import { ApplyNoteSlot } from './MixerSlot';
+import { exportUrl } from '../api/endpoints';
 import { Avatar, Badge, Button, EmptyState, ErrorText, Segmented, Spinner } from '../ui/ui';
 
 export type NoteFilterId = 'open' | 'resolved' | 'mine' | 'all';
@@ -66,6 +68,7 @@ export function NotesPanel(props: Props) {
       </div>
       <ErrorText>{error}</ErrorText>
       {notes === null && <Spinner label="Loading notes" />}
+      {top.length > 0 && <ExportMenu revisionId={props.revisionId} />}
       {notes !== null && shown.length === 0 && (
         <EmptyState title={top.length === 0 ? 'No notes yet' : 'Nothing here'}>
           {top.length === 0 ? (
@@ -107,7 +110,7 @@ function NoteThread({
   onDeleted,
   revisionId,
 }: Props & { note: Note; replies: Note[]; active: boolean }) {
-  const { me, role } = useSession();
+  const { me, role, mixdoc } = useSession();
   const [replying, setReplying] = useState(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -177,7 +180,14 @@ function NoteThread({
         </header>
         {/* Rendered as text: note bodies are never interpreted as HTML. */}
         <p className="note-body">{note.body}</p>
-        {structured && <p className="note-structured">{structured}</p>}
+        {structured && (
+          <div className="row note-structured-row">
+            <p className="note-structured">{structured}</p>
+            {can.editDoc(role) && !note.resolved && (
+              <ApplyNoteSlot doc={mixdoc.doc} note={note} createdBy={me.displayName} />
+            )}
+          </div>
+        )}
         <ol className="replies" aria-label={`Replies to ${note.authorName}`}>
           {replies.map((r) => (
             <li key={r.id} className="reply">
@@ -296,5 +306,36 @@ function ReplyForm({
         </Button>
       </div>
     </form>
+  );
+}
+
+/** Notes for the DAW: CSV, Reaper markers/regions, Audacity labels, a printable sheet. */
+function ExportMenu({ revisionId }: { revisionId: string }) {
+  return (
+    <details className="export-menu">
+      <summary>Export notes</summary>
+      <ul aria-label="Export notes">
+        <li>
+          <a href={exportUrl(revisionId, 'csv')} download>
+            CSV
+          </a>
+        </li>
+        <li>
+          <a href={exportUrl(revisionId, 'reaper')} download>
+            Reaper markers and regions
+          </a>
+        </li>
+        <li>
+          <a href={exportUrl(revisionId, 'audacity')} download>
+            Audacity labels
+          </a>
+        </li>
+        <li>
+          <a href={exportUrl(revisionId, 'html')} target="_blank" rel="noopener">
+            Printable notes sheet
+          </a>
+        </li>
+      </ul>
+    </details>
   );
 }
