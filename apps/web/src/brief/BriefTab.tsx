@@ -335,7 +335,7 @@ function ReferencesCard({ editable }: { editable: boolean }) {
         {mix.brief.references.map((r) => (
           <li key={r.id}>
             <div>
-              {r.url ? (
+              {r.url && /^https?:\/\//i.test(r.url) ? (
                 <a href={r.url} target="_blank" rel="noopener noreferrer">
                   {r.title}
                 </a>
