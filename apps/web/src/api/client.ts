@@ -1,4 +1,5 @@
 import { ApiError, MixroomClient } from '@mixroom/client';
+import type { ErrorBody } from '@mixroom/contract';
 
 export { ApiError };
 
@@ -17,14 +18,13 @@ export const api = new MixroomClient({
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await api.raw<T>(method, path, body === undefined ? {} : { body });
   if (res.status >= 400) {
-    const err = (
-      res.body as { error?: { code: string; message: string; details?: unknown } } | string
-    )?.valueOf() as { error?: { code: string; message: string; details?: unknown } };
+    const envelope =
+      typeof res.body === 'object' ? (res.body as { error?: ErrorBody['error'] }).error : undefined;
     throw new ApiError(
       res.status,
-      err?.error?.code ?? 'error',
-      err?.error?.message ?? (typeof res.body === 'string' ? res.body : `HTTP ${res.status}`),
-      err?.error?.details,
+      envelope?.code ?? 'error',
+      envelope?.message ?? (typeof res.body === 'string' && res.body ? res.body : `HTTP ${res.status}`),
+      envelope?.details,
     );
   }
   return res.body;
