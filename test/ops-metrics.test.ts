@@ -85,7 +85,7 @@ describe('GET /metrics without METRICS_TOKEN (private networks only)', () => {
     const provider = connectProvider(t.url, cast.sessionId, credentialsOf(cast.engineer));
     try {
       await waitSynced(provider);
-      let text = await scrape();
+      const text = await scrape();
       expect(value(text, 'mixroom_sync_sockets')).toBe(1);
       expect(value(text, 'mixroom_sync_documents_loaded')).toBe(1);
       const before = value(text, 'mixroom_sync_updates_total{origin="connection"}') ?? 0;
