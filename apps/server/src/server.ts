@@ -48,9 +48,14 @@ export async function createServer(options: ServerOptions = {}): Promise<Mixroom
   const ownsDatabase = !options.database;
   const database =
     options.database ??
-    (await openDatabase({ url: config.databaseUrl, dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'db') }));
+    (await openDatabase({
+      url: config.databaseUrl,
+      dataDir: config.databaseUrl ? undefined : join(config.dataDir, 'db'),
+    }));
   if (ownsDatabase) await database.migrate();
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : null;
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 })
+    : null;
 
   const expressApp: Express = express();
   expressApp.disable('x-powered-by');
@@ -93,6 +98,8 @@ export async function createServer(options: ServerOptions = {}): Promise<Mixroom
       const address = app.getHttpServer().address() as AddressInfo;
       const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
       baseUrl = `http://${shownHost}:${address.port}`;
+      // Invite links must point at the port actually bound (PORT=0 picks one).
+      if (!config.publicUrlGiven) config.publicUrl = `http://localhost:${address.port}`;
       return baseUrl;
     },
     url: () => baseUrl,

@@ -34,3 +34,10 @@ describe('configuration', () => {
     expect(config.redisUrl).toBeUndefined();
   });
 });
+
+describe('public URL', () => {
+  it('remembers whether PUBLIC_URL was given, so the server can derive it from the bound port', () => {
+    expect(loadConfig({ PORT: '0' }).publicUrlGiven).toBe(false);
+    expect(loadConfig({ PUBLIC_URL: 'https://mix.example.com' }).publicUrlGiven).toBe(true);
+  });
+});

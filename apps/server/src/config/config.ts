@@ -67,6 +67,8 @@ export interface Config {
   host: string;
   /** Origin users reach the server at; invite links and cookies' Secure flag derive from it. */
   publicUrl: string;
+  /** False when PUBLIC_URL was not given: the server then derives it from the port it actually bound. */
+  publicUrlGiven: boolean;
   dataDir: string;
   databaseUrl?: string;
   redisUrl?: string;
@@ -134,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlGiven: e.PUBLIC_URL !== undefined,
     dataDir: resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
