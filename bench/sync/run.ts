@@ -45,6 +45,8 @@ const SCENARIOS = opt('scenarios', '100x3,20x10')
 const UPDATE_MD = args.includes('--update-benchmarks-md');
 /** `--pg URL`: also run Mixroom on a fresh database of that PostgreSQL server (dropped at the end). */
 const PG = opt('pg', '');
+/** `--skip-baseline`: measure Mixroom only (e.g. while profiling). */
+const SKIP_BASELINE = args.includes('--skip-baseline');
 /** `--cpu-prof DIR`: write a V8 CPU profile of the Mixroom server process to DIR. */
 const CPU_PROF = opt('cpu-prof', '');
 
@@ -407,7 +409,7 @@ if (PG) {
   };
   mixroomPg = await startMixroom(u.toString());
 }
-const targets = [baseline, mixroom, ...(mixroomPg ? [mixroomPg] : [])];
+const targets = [...(SKIP_BASELINE ? [] : [baseline]), mixroom, ...(mixroomPg ? [mixroomPg] : [])];
 try {
   for (const { rooms, clients } of SCENARIOS) {
     for (const target of targets) {
@@ -444,8 +446,9 @@ const ratios: string[] = [];
 for (const { rooms, clients } of SCENARIOS) {
   const of = (name: string) =>
     results.find((r) => r.target === name && r.rooms === rooms && r.clients === clients);
-  const base = of(baseline.name)!;
-  for (const target of targets.slice(1)) {
+  const base = of(baseline.name);
+  if (!base) continue;
+  for (const target of targets.filter((t) => t !== baseline)) {
     const ours = of(target.name)!;
     const ratio = ours.p99 / base.p99;
     ratios.push(

@@ -400,24 +400,41 @@ export class SyncRoom {
     }
   }
 
-  /** Applies stored updates to live in arrival order. */
+  /** Applies stored updates to live in arrival order, then broadcasts them. */
   private drain(): void {
+    if (this.state === 'closed') return;
+    const ready: QueuedUpdate[] = [];
+    let failed: QueuedUpdate | undefined;
     while (this.queue.length > 0 && this.queue[0]!.state !== 'pending') {
-      if (this.state === 'closed') return;
       const item = this.queue.shift()!;
       if (item.state === 'failed') {
-        this.logger.error({ doc: this.name, err: item.error }, 'could not store an update; unloading');
-        item.settled?.reject(item.error);
-        this.failure?.(item.error);
-        return;
+        failed = item;
+        break;
       }
-      try {
-        Y.applyUpdate(this.doc, item.update, item.origin);
-      } catch (error) {
-        this.logger.error({ doc: this.name, err: error }, 'a stored update could not be applied');
+      ready.push(item);
+    }
+    if (ready.length > 0) {
+      // One transaction for everything a commit released: live has no observers, so origins do not
+      // matter here, and one transaction costs less than one per update.
+      this.doc.transact(() => {
+        for (const item of ready) {
+          try {
+            Y.applyUpdate(this.doc, item.update, item.origin);
+          } catch (error) {
+            this.logger.error({ doc: this.name, err: error }, 'a stored update could not be applied');
+          }
+        }
+      });
+      for (const item of ready) {
+        this.broadcastUpdate(item.update, item.origin);
+        item.settled?.resolve();
       }
-      this.broadcastUpdate(item.update, item.origin);
-      item.settled?.resolve();
+    }
+    if (failed) {
+      this.logger.error({ doc: this.name, err: failed.error }, 'could not store an update; unloading');
+      failed.settled?.reject(failed.error);
+      this.failure?.(failed.error);
+      return;
     }
     if (this.queue.length === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
   }

@@ -15,12 +15,34 @@ export const COMPACTION_BATCH = 2_000;
 /** The update log and snapshots of shared documents: the only place that touches their tables. */
 @Injectable()
 export class SyncRepository {
-  constructor(@Inject(DATABASE) private readonly db: Database) {}
+  private readonly rawQuery: ((text: string, params: unknown[]) => Promise<unknown>) | null;
+
+  constructor(@Inject(DATABASE) private readonly db: Database) {
+    // The driver under drizzle: PGlite (`query`) or postgres.js (`unsafe`); both take $1..$n parameters.
+    const client = (db as unknown as { $client?: Record<string, unknown> }).$client;
+    if (client && typeof client.unsafe === 'function') {
+      const unsafe = client.unsafe as (text: string, params: unknown[]) => Promise<unknown>;
+      this.rawQuery = (text, params) => unsafe.call(client, text, params);
+    } else if (client && typeof client.query === 'function') {
+      const query = client.query as (text: string, params: unknown[]) => Promise<unknown>;
+      this.rawQuery = (text, params) => query.call(client, text, params);
+    } else {
+      this.rawQuery = null;
+    }
+  }
 
   /** Appends many updates in one multi-row INSERT (one round trip, one commit). */
   async appendUpdates(rows: readonly { docName: string; update: Uint8Array }[]): Promise<void> {
     if (rows.length === 0) return;
-    // Hand-built VALUES list: on the hot path it costs less than half of drizzle's insert builder per row.
+    if (this.rawQuery) {
+      // The hottest statement of the sync service: sent to the driver directly, which costs about half
+      // of building it with drizzle (measured on PGlite, where the cost is on the server's own thread).
+      const placeholders = rows.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ');
+      const params: unknown[] = [];
+      for (const r of rows) params.push(r.docName, r.update);
+      await this.rawQuery(`insert into sync_updates (doc_name, update) values ${placeholders}`, params);
+      return;
+    }
     const values = sql.join(
       rows.map((r) => sql`(${r.docName}, ${r.update})`),
       sql`, `,
