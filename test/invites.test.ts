@@ -54,7 +54,9 @@ describe('the invite flow', () => {
     ]);
 
     // The guest later completes the account and can sign in with it.
-    await guest.call(accountRoutes.updateMe, { body: { email: 'ada@example.com', password: 'ada has a password' } });
+    await guest.call(accountRoutes.updateMe, {
+      body: { email: 'ada@example.com', password: 'ada has a password' },
+    });
     const again = new MixroomClient({ baseUrl: t.url });
     const login = await again.call(accountRoutes.login, {
       body: { email: 'ADA@example.com', password: 'ada has a password' },
@@ -92,9 +94,14 @@ describe('the invite flow', () => {
     const expired = await make({ role: 'artist', expiresInHours: 0.0001 });
     await new Promise((r) => setTimeout(r, 400)); // 0.36 s lifetime
     const revoked = await make({ role: 'artist' });
-    await engineer.call(sessionRoutes.revokeInvite, { params: { id: session.id, inviteId: revoked.invite.id } });
+    await engineer.call(sessionRoutes.revokeInvite, {
+      params: { id: session.id, inviteId: revoked.invite.id },
+    });
     const single = await make({ role: 'artist', maxUses: 1 });
-    await (await signUp(t.url, 'First')).call(sessionRoutes.acceptInvite, { params: { token: single.token }, body: {} });
+    await (await signUp(t.url, 'First')).call(sessionRoutes.acceptInvite, {
+      params: { token: single.token },
+      body: {},
+    });
 
     const outsider = t.anonymous();
     const accept = (token: string) =>
@@ -103,7 +110,9 @@ describe('the invite flow', () => {
     expect(await status(accept(revoked.token))).toBe(410);
     expect(await status(accept(single.token))).toBe(410);
     expect(await status(accept('not-a-real-token-at-all'))).toBe(404);
-    expect(await status(outsider.call(sessionRoutes.previewInvite, { params: { token: revoked.token } }))).toBe(410);
+    expect(
+      await status(outsider.call(sessionRoutes.previewInvite, { params: { token: revoked.token } })),
+    ).toBe(410);
   });
 
   it('concurrent acceptances never exceed maxUses', async () => {
@@ -147,7 +156,9 @@ describe('the invite flow', () => {
       body: { role: 'artist' },
     });
     expect(await status(demote)).toBe(409);
-    const leave = engineer.call(sessionRoutes.removeMember, { params: { id: session.id, userId: engineer.userId } });
+    const leave = engineer.call(sessionRoutes.removeMember, {
+      params: { id: session.id, userId: engineer.userId },
+    });
     expect(await status(leave)).toBe(409);
   });
 });
@@ -211,7 +222,9 @@ describe('accounts', () => {
 
   it('rejects duplicate emails case-insensitively with 409', async () => {
     const email = `dup${Date.now()}@example.com`;
-    await t.anonymous().call(accountRoutes.signup, { body: { email, password: 'a long enough password', displayName: 'A' } });
+    await t
+      .anonymous()
+      .call(accountRoutes.signup, { body: { email, password: 'a long enough password', displayName: 'A' } });
     const res = await t.anonymous().raw('post', '/api/auth/signup', {
       body: { email: email.toUpperCase(), password: 'a long enough password', displayName: 'B' },
     });

@@ -50,7 +50,14 @@ export class CoreModule {
       { provide: LOGGER, useValue: ctx.logger },
       { provide: Metrics, useValue: ctx.metrics },
     ];
-    const shared = [SessionEvents, RateLimitService, UsersRepository, AuthService, SessionsRepository, SessionAccess];
+    const shared = [
+      SessionEvents,
+      RateLimitService,
+      UsersRepository,
+      AuthService,
+      SessionsRepository,
+      SessionAccess,
+    ];
     return {
       module: CoreModule,
       providers: [...values, ...shared],
@@ -70,7 +77,18 @@ export class AppModule {
   static forRoot(ctx: AppContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(ctx), AccountsAndSessionsModule, EventsModule, ActivityModule, NotesModule, DecisionsModule, ExportsModule, MediaModule, SyncModule, DemoModule],
+      imports: [
+        CoreModule.forRoot(ctx),
+        AccountsAndSessionsModule,
+        EventsModule,
+        ActivityModule,
+        NotesModule,
+        DecisionsModule,
+        ExportsModule,
+        MediaModule,
+        SyncModule,
+        DemoModule,
+      ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },

@@ -16,7 +16,9 @@ async function main() {
   const url = await server.listen();
   const shown = config.publicUrl.startsWith(url) ? url : `${url} (public URL ${config.publicUrl})`;
   console.log(`Mixroom is running at ${shown}`);
-  console.log(`  database: ${server.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}/db` : 'PostgreSQL'}`);
+  console.log(
+    `  database: ${server.database.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}/db` : 'PostgreSQL'}`,
+  );
   console.log(`  API docs: ${url}/api/docs`);
 
   let stopping = false;

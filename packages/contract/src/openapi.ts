@@ -9,9 +9,16 @@ const errorResponse = (description: string) => ({
 });
 
 /** The OpenAPI 3.1 document for the given routes, generated from the same zod schemas the server validates with. */
-export function buildOpenApiDocument(routes: readonly RouteDef[], info: { version: string; serverUrl?: string }) {
+export function buildOpenApiDocument(
+  routes: readonly RouteDef[],
+  info: { version: string; serverUrl?: string },
+) {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'cookie', { type: 'apiKey', in: 'cookie', name: 'mixroom_session' });
+  registry.registerComponent('securitySchemes', 'cookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'mixroom_session',
+  });
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   for (const r of routes) {
     registry.registerPath({
@@ -32,7 +39,9 @@ export function buildOpenApiDocument(routes: readonly RouteDef[], info: { versio
             ? { description: 'OK', content: { [r.produces]: { schema: { type: 'string' } } } }
             : { description: 'OK' },
         400: errorResponse('Invalid input, with per-field details'),
-        ...(r.auth === 'user' ? { 401: errorResponse('Not signed in'), 404: errorResponse('Unknown or not a member') } : {}),
+        ...(r.auth === 'user'
+          ? { 401: errorResponse('Not signed in'), 404: errorResponse('Unknown or not a member') }
+          : {}),
       },
     });
   }

@@ -32,7 +32,14 @@ import {
 import { z } from './zod.js';
 
 export const systemRoutes = {
-  health: route({ method: 'get', path: '/health', summary: 'Liveness', tag: 'system', auth: 'none', status: 200 }),
+  health: route({
+    method: 'get',
+    path: '/health',
+    summary: 'Liveness',
+    tag: 'system',
+    auth: 'none',
+    status: 200,
+  }),
   ready: route({
     method: 'get',
     path: '/ready',

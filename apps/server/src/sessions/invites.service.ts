@@ -118,7 +118,12 @@ export class InvitesService {
       if (existing) return { result: { session: toSession(session), user, role: existing.role } };
       const redeemed = await this.sessions.redeemInvite(invite.id, caller.userId, invite.role);
       if (!redeemed.ok) throw goneFor.used_up();
-      this.events.publish(session.id, 'member.joined', { userId: caller.userId, role: invite.role }, caller.userId);
+      this.events.publish(
+        session.id,
+        'member.joined',
+        { userId: caller.userId, role: invite.role },
+        caller.userId,
+      );
       return { result: { session: toSession(session), user, role: invite.role } };
     }
     if (!body.displayName) {
@@ -133,6 +138,9 @@ export class InvitesService {
       throw goneFor.used_up();
     }
     this.events.publish(session.id, 'member.joined', { userId: guest.id, role: invite.role }, guest.id);
-    return { result: { session: toSession(session), user: toUser(guest), role: invite.role }, newGuestId: guest.id };
+    return {
+      result: { session: toSession(session), user: toUser(guest), role: invite.role },
+      newGuestId: guest.id,
+    };
   }
 }

@@ -39,7 +39,9 @@ export class SessionAccess {
     const session = await this.sessions.findById(sessionId);
     if (!session) throw notFound('Session not found.');
     if (!(PERMISSIONS[permission] as readonly Role[]).includes(member.role)) {
-      throw forbidden(`${member.role === "artist" ? "An" : "A"} ${member.role} cannot ${describe[permission]} in this session.`);
+      throw forbidden(
+        `${member.role === 'artist' ? 'An' : 'A'} ${member.role} cannot ${describe[permission]} in this session.`,
+      );
     }
     return { session, member, role: member.role };
   }

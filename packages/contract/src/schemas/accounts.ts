@@ -33,7 +33,11 @@ export type LoginBody = z.infer<typeof LoginBody>;
 
 /** A guest completes their account: email and password (and optionally a new display name). */
 export const UpdateMeBody = z
-  .strictObject({ email: email().optional(), password: password().optional(), displayName: text(80).optional() })
+  .strictObject({
+    email: email().optional(),
+    password: password().optional(),
+    displayName: text(80).optional(),
+  })
   .refine((b) => Object.keys(b).length > 0, 'nothing to update')
   .openapi('UpdateMeBody');
 export type UpdateMeBody = z.infer<typeof UpdateMeBody>;
