@@ -12,11 +12,38 @@ const TOKEN = /^[a-z0-9][a-z0-9-]{0,31}$/i;
 /** Longest song, in seconds (mix-model's LIMITS.maxSongS). */
 const MAX_PLAYHEAD_S = 86_400;
 
+const FIELD = /^[a-z][a-z0-9]{0,31}(:[a-z][a-z0-9]{0,31})?$/;
+
+const isId = (v: unknown) => typeof v === 'string' && ID.test(v);
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+const isYId = (v: unknown) =>
+  v === null ||
+  (typeof v === 'object' &&
+    v !== null &&
+    isCount((v as { client?: unknown }).client) &&
+    isCount((v as { clock?: unknown }).clock) &&
+    Object.keys(v).length === 2);
+
+/** A Yjs relative position as `Y.relativePositionToJSON` writes it: `{type, tname, item, assoc}`. */
+function isRelativePosition(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const { type, tname, item, assoc, ...rest } = v as Record<string, unknown>;
+  return (
+    Object.keys(rest).length === 0 &&
+    (type === undefined || isYId(type)) &&
+    (tname === undefined || tname === null || (typeof tname === 'string' && tname.length <= 64)) &&
+    (item === undefined || isYId(item)) &&
+    (assoc === undefined || (Number.isInteger(assoc) && Math.abs(assoc as number) <= 1))
+  );
+}
+
 /**
  * Rewrites a client's presence state to the allowed fields [SY-9]: `user` always comes from the
  * authenticated connection (nobody can pose as someone else); `playhead` (seconds, 0..86400), `playing`,
- * `sceneId`, `playbackSystem` (a short token such as `headphones`) and `followUserId` are kept when well
- * formed; anything else is dropped. Returns undefined when the JSON is not an object or null.
+ * `sceneId`, `playbackSystem` (a short token such as `headphones`), `followUserId`, `revisionId` (the
+ * revision being listened to) and `textSelection` (`{field, anchor, head}` with Yjs relative positions: a
+ * collaborator's cursor in the brief) are kept when well formed; anything else is dropped. Returns
+ * undefined when the JSON is not an object or null.
  */
 export function sanitizePresence(
   json: string,
@@ -50,6 +77,21 @@ export function sanitizePresence(
   }
   if (followUserId === null || (typeof followUserId === 'string' && ID.test(followUserId))) {
     state.followUserId = followUserId;
+  }
+  const { revisionId, textSelection } = input;
+  if (revisionId === null || isId(revisionId)) state.revisionId = revisionId;
+  if (textSelection === null) state.textSelection = null;
+  else if (typeof textSelection === 'object' && !Array.isArray(textSelection)) {
+    const { field, anchor, head, ...rest } = textSelection as Record<string, unknown>;
+    if (
+      Object.keys(rest).length === 0 &&
+      typeof field === 'string' &&
+      FIELD.test(field) &&
+      isRelativePosition(anchor) &&
+      isRelativePosition(head)
+    ) {
+      state.textSelection = { field, anchor, head };
+    }
   }
   return state;
 }

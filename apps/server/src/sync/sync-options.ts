@@ -9,7 +9,7 @@ export interface SyncOptions {
   idleUnloadMs: number;
   /** State-vector reconciliation between instances, in ms. Default 5000 (SYNC_RECONCILE_MS). */
   reconcileIntervalMs: number;
-  /** Log rows per document before background compaction. Default 500 (SYNC_COMPACT_AFTER). */
+  /** Log rows per document before background compaction. Default 2000 (SYNC_COMPACT_AFTER). */
   compactAfterRows: number;
   /** Shortest time between two group commits of the update log, in ms. Default 4 (SYNC_COMMIT_INTERVAL_MS). */
   commitIntervalMs: number;
@@ -26,7 +26,7 @@ const ms = (min: number, max: number) =>
 const SyncEnv = z.object({
   SYNC_IDLE_UNLOAD_MS: ms(0, 86_400_000).default(30_000),
   SYNC_RECONCILE_MS: ms(50, 3_600_000).default(5_000),
-  SYNC_COMPACT_AFTER: ms(1, 1_000_000).default(500),
+  SYNC_COMPACT_AFTER: ms(1, 1_000_000).default(2000),
   SYNC_COMMIT_INTERVAL_MS: ms(0, 1000).default(4),
 });
 

@@ -2,7 +2,7 @@ import { type DatabaseHandle, openTestDatabase, testDatabaseKind } from '@mixroo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SyncRepository } from './sync.repository.js';
-import { SyncStore, type SyncStoreBackend } from './sync-store.js';
+import { mergeToSnapshot, SyncStore, type SyncStoreBackend } from './sync-store.js';
 
 // Storage contract: runs on PGlite by default and on PostgreSQL when TEST_DATABASE_URL is set.
 let handle: DatabaseHandle;
@@ -101,6 +101,24 @@ describe(`sync storage on ${testDatabaseKind}`, () => {
     await Promise.all([repo.compact(name, merge), repo.compact(name, merge), appending]);
     const loaded = await store.load(name);
     expect(stateOf(loaded).equals(stateOf(updates))).toBe(true);
+  });
+
+  it('[SY-15] a compaction whose snapshot was replaced meanwhile writes nothing', async () => {
+    const name = 'doc:race';
+    const { doc, updates } = recordingDoc();
+    for (let i = 0; i < 30; i++) doc.getMap('m').set(`k${i % 4}`, i);
+    await repo.appendUpdates(updates.map((update) => ({ docName: name, update })));
+    let other: Promise<number> | undefined;
+    const first = await repo.compact(name, (snapshot, rows) => {
+      // Another instance compacts the same document while this one merges.
+      other ??= repo.compact(name, mergeToSnapshot);
+      return mergeToSnapshot(snapshot, rows);
+    });
+    const second = await other!;
+    expect([first, second].sort((x, y) => x - y)).toEqual([0, 30]);
+    const { snapshot, updates: rest } = await repo.load(name);
+    expect(rest).toHaveLength(0);
+    expect(stateOf([snapshot!]).equals(stateOf(updates))).toBe(true);
   });
 
   it('[SY-15] a store compacts in the background after the configured number of rows', async () => {

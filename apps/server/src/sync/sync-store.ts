@@ -17,7 +17,7 @@ export interface SyncStoreOptions {
   maxBatchRows?: number;
   /** Most bytes in one INSERT. Default 8 MiB. */
   maxBatchBytes?: number;
-  /** Log rows a document may collect before it is compacted in the background. Default 500. */
+  /** Log rows a document may collect before it is compacted in the background. Default 2000. */
   compactAfterRows?: number;
   /**
    * Shortest time between the starts of two commits, in ms. Default 4. An append after a quiet period is
@@ -71,7 +71,7 @@ export class SyncStore {
   ) {
     this.maxBatchRows = options.maxBatchRows ?? 500;
     this.maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024;
-    this.compactAfterRows = options.compactAfterRows ?? 500;
+    this.compactAfterRows = options.compactAfterRows ?? 2000;
     this.commitIntervalMs = options.commitIntervalMs ?? 4;
     this.maxConcurrentCommits = Math.max(1, options.maxConcurrentCommits ?? 1);
     this.logger = options.logger;

@@ -9,7 +9,7 @@ export interface StoredUpdate {
   update: Uint8Array;
 }
 
-/** Most rows folded into a snapshot in one compaction transaction. */
+/** Most rows folded into a snapshot in one compaction. */
 export const COMPACTION_BATCH = 2_000;
 
 /** The update log and snapshots of shared documents: the only place that touches their tables. */
@@ -67,37 +67,48 @@ export class SyncRepository {
   }
 
   /**
-   * Folds up to {@link COMPACTION_BATCH} log rows into the snapshot in one transaction, and deletes
-   * exactly the rows it folded (by id: rows appended meanwhile by this or another instance stay). `merge`
-   * turns the old snapshot plus rows into the new snapshot. A per-document advisory lock keeps two
-   * instances from compacting the same document at once. Returns how many rows were folded.
+   * Folds up to {@link COMPACTION_BATCH} log rows into the snapshot and deletes exactly the rows it folded
+   * (by id: rows appended meanwhile, by this or another instance, stay). `merge` turns the old snapshot
+   * plus rows into the new snapshot; it runs before the write transaction, so the (PGlite: only)
+   * connection is not held while it works. The write then checks, under a per-document advisory lock,
+   * that nobody replaced the snapshot since it was read (another instance compacting the same document);
+   * if someone did, nothing is written and 0 is returned (the next compaction retries). Returns how many
+   * rows were folded.
    */
   async compact(
     docName: string,
     merge: (snapshot: Uint8Array | undefined, updates: Uint8Array[]) => Uint8Array,
   ): Promise<number> {
+    const [current] = await this.db
+      .select({ state: syncSnapshots.state, version: sql<string>`${syncSnapshots.updatedAt}::text` })
+      .from(syncSnapshots)
+      .where(eq(syncSnapshots.docName, docName));
+    const rows = await this.db
+      .select({ id: syncUpdates.id, update: syncUpdates.update })
+      .from(syncUpdates)
+      .where(eq(syncUpdates.docName, docName))
+      .orderBy(asc(syncUpdates.id))
+      .limit(COMPACTION_BATCH);
+    if (rows.length === 0) return 0;
+    const state = merge(
+      current?.state,
+      rows.map((r) => r.update),
+    );
+    const ids = rows.map((r) => r.id);
     return this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`mixroom-sync:${docName}`}))`);
-      const rows = await tx
-        .select({ id: syncUpdates.id, update: syncUpdates.update })
-        .from(syncUpdates)
-        .where(eq(syncUpdates.docName, docName))
-        .orderBy(asc(syncUpdates.id))
-        .limit(COMPACTION_BATCH);
-      if (rows.length === 0) return 0;
-      const [current] = await tx
-        .select({ state: syncSnapshots.state })
+      const [now] = await tx
+        .select({ version: sql<string>`${syncSnapshots.updatedAt}::text` })
         .from(syncSnapshots)
         .where(eq(syncSnapshots.docName, docName));
-      const state = merge(
-        current?.state,
-        rows.map((r) => r.update),
-      );
+      if ((now?.version ?? null) !== (current?.version ?? null)) return 0;
       await tx
         .insert(syncSnapshots)
         .values({ docName, state })
-        .onConflictDoUpdate({ target: syncSnapshots.docName, set: { state, updatedAt: new Date() } });
-      const ids = rows.map((r) => r.id);
+        .onConflictDoUpdate({
+          target: syncSnapshots.docName,
+          set: { state, updatedAt: sql`clock_timestamp()` },
+        });
       await tx.delete(syncUpdates).where(and(eq(syncUpdates.docName, docName), inArray(syncUpdates.id, ids)));
       return rows.length;
     });
