@@ -21,6 +21,7 @@ import type WebSocketType from 'ws';
 import * as Y from 'yjs';
 // MixDocuments is the server's in-process API (not part of the HTTP surface), reached through Nest.
 import { MixChangeRejectedError, MixDocuments } from '../apps/server/src/sync/mix-documents.js';
+import { SyncRepository } from '../apps/server/src/sync/sync.repository.js';
 import { createSessionCast, type SessionCast, startTestServer, type TestServer } from './support/server.js';
 import {
   connectProvider,
@@ -354,6 +355,18 @@ describe('[SY-6] malformed frames and [SY-3] size caps', () => {
   });
 });
 
+/** An awareness update: [clientId, clock, JSON state] entries. */
+function encodeAwarenessEntriesForTest(entries: [number, number, string][]): number[] {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, entries.length);
+  for (const [clientId, clock, json] of entries) {
+    encoding.writeVarUint(encoder, clientId);
+    encoding.writeVarUint(encoder, clock);
+    encoding.writeVarString(encoder, json);
+  }
+  return [...encoding.toUint8Array(encoder)];
+}
+
 function encodeLength(n: number): number[] {
   const out: number[] = [];
   while (n >= 128) {
@@ -433,6 +446,30 @@ describe('[SY-9] presence', () => {
       sceneId: 'engineer',
       playbackSystem: 'headphones',
     });
+
+    // Another socket cannot take over the engineer's presence entry (its client id belongs to the
+    // engineer's connection); its own entry goes through, which tells us both were processed.
+    const engineerId = engineer.doc.clientID;
+    const clock = (engineer.awareness.meta.get(engineerId)?.clock ?? 0) + 100;
+    const raw = await rawSocket(t.url, `/sync/${sessionId}`, cookieHeader('viewer'));
+    const entries = encodeAwarenessEntriesForTest([
+      [engineerId, clock, JSON.stringify({ playhead: 999 })],
+      [424242, 1, JSON.stringify({ playhead: 5 })],
+    ]);
+    raw.ws!.send(Uint8Array.of(1, ...encodeLength(entries.length), ...entries));
+    await waitFor(
+      () => artist.awareness.getStates().get(424242)?.playhead === 5,
+      "the viewer socket's own entry",
+    );
+    expect(artist.awareness.getStates().get(engineerId)?.playhead).not.toBe(999);
+    expect(artist.awareness.getStates().get(424242)?.user).toEqual({
+      id: cast.viewer.userId,
+      displayName: 'viewer',
+      role: 'viewer',
+    });
+    raw.ws!.close();
+    await waitFor(() => !artist.awareness.getStates().has(424242), "the viewer socket's entry to be removed");
+
     artist.disconnect();
     await waitFor(() => artistState() === undefined, 'the presence to be removed');
   });
@@ -473,6 +510,28 @@ describe('[SY-17] membership changes', () => {
     expect(closed!.code).toBe(4403);
     expect(viewer.shouldConnect).toBe(false);
     expect(engineer.closes).toEqual([]);
+  });
+});
+
+describe('[SY-17] deleting a session', () => {
+  it('closes its sockets for good (4410) and removes its stored document', async () => {
+    const sessionId = await newSession('Doomed');
+    const engineer = open(t.url, sessionId, as('engineer'));
+    await waitSynced(engineer);
+    addStem(engineer.doc, { fileId: 'f1', name: 'Vox' });
+    const repo = t.server.app.get(SyncRepository);
+    await waitFor(async () => (await repo.countUpdates(`session:${sessionId}`)) >= 2, 'the stem stored');
+    let closed: { code: number } | undefined;
+    engineer.on('closed', (event) => {
+      closed = event;
+    });
+    await cast.engineer.call(sessionRoutes.deleteSession, { params: { id: sessionId } });
+    await waitFor(() => closed !== undefined, 'the close');
+    expect(closed!.code).toBe(4410);
+    await waitFor(async () => {
+      const { snapshot, updates } = await repo.load(`session:${sessionId}`);
+      return snapshot === undefined && updates.length === 0;
+    }, 'the stored document to be removed');
   });
 });
 
