@@ -1,71 +1,20 @@
 /**
- * Shared set-up of the mixer's browser tests: a current build of the web app (served by the test server
- * from apps/web/dist), Chromium through playwright-core, and a session whose mix document holds sine
- * stems (one distinct frequency each) written through the real sync socket.
+ * Shared set-up of the mixer's browser tests: a session whose mix document holds sine stems (one
+ * distinct frequency each) and sections written through the real sync socket, opened in Chromium. The
+ * build and launch helpers live in mixer-browser.ts (no server imports, so benchmarks can use them too).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { mediaRoutes } from '@mixroom/contract';
 import type { MixroomClient } from '@mixroom/client';
 import { addSection, readMix, setSongInfo } from '@mixroom/mix-model';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type * as Y from 'yjs';
 import { wavHeader } from '../support/audio-fixtures.js';
 import { uploadBytes } from '../support/media.js';
+import { CHROMIUM_ARGS, ensureWebBuild, launchChromium, type PageMixer } from './mixer-browser.js';
 import { createSessionCast, type SessionCast, startTestServer, type TestServer } from '../support/server.js';
 import { connectProvider, credentialsOf, type TestProvider, waitFor, waitSynced } from '../support/sync.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const webDir = join(root, 'apps/web');
-
-/** Chromium flags from STACK-NOTES.md; without the autoplay flag an AudioContext never starts. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Builds apps/web into apps/web/dist when the build is missing or older than the sources it bundles
- * (under a lock, so parallel test files and engineers never build over each other).
- */
-export function ensureWebBuild(): void {
-  const index = join(webDir, 'dist/index.html');
-  const sources = Math.max(
-    newestMtime(join(webDir, 'src')),
-    statSync(join(webDir, 'index.html')).mtimeMs,
-    newestMtime(join(root, 'packages/mix-model/src')),
-    newestMtime(join(root, 'packages/contract/src')),
-  );
-  if (existsSync(index) && statSync(index).mtimeMs > sources) return;
-  execFileSync('flock', ['/tmp/mixroom-web-build.lock', 'npx', 'vite', 'build', '--logLevel', 'warn'], {
-    cwd: webDir,
-    stdio: 'inherit',
-  });
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-  });
-}
+export { CHROMIUM_ARGS, ensureWebBuild, launchChromium, type PageMixer };
 
 /** A browser context signed in as `client` (its session cookie). */
 export async function signedInContext(
@@ -217,7 +166,7 @@ export async function openMixer(page: Page, url: string, sessionId: string, stem
       .textContent()
       .catch(() => '');
     throw new Error(
-      `The mixer did not load its stems.\n${problems.join('\n')}\nPage:\n${text.slice(0, 2000)}`,
+      `The mixer did not load its stems.\n${problems.join('\n')}\nPage:\n${(text ?? '').slice(0, 2000)}`,
       {
         cause: error,
       },
@@ -253,41 +202,4 @@ export function toneAmplitude(
     im -= v * Math.sin(w * i);
   }
   return (2 * Math.hypot(re, im)) / n;
-}
-
-/** The page-side debug hook (apps/web/src/mixer/debug.ts), as test code sees it. */
-export interface PageMixer {
-  engine: {
-    state(): {
-      playing: boolean;
-      sceneId: string | null;
-      heardSceneId: string | null;
-      stems: Record<string, { status: string }>;
-    };
-    setScene(id: string | null): void;
-    play(): Promise<void>;
-    pause(): void;
-    seek(s: number): void;
-    isPlaying: boolean;
-  };
-  gainAt(stemId: string, songS: number): number;
-  audible(): { position: number; playing: boolean; epochMs: number };
-  follow(): {
-    leader: string | null;
-    checks: number;
-    corrections: number;
-    lastDriftS: number;
-    maxDriftS: number;
-  };
-  renderOffline(options?: { sceneId?: string | null; fromS?: number; toS?: number }): Promise<{
-    sampleRate: number;
-    channels: string[];
-  }>;
-  decodedBytes(): number;
-  stalls(): { epochMs: number; lostMs: number }[];
-}
-
-declare global {
-  // Page functions passed to page.evaluate run in the browser, where the hook lives on window.
-  var window: { __mixroomMixer?: PageMixer };
 }

@@ -35,7 +35,10 @@ export interface MixerDebugHook {
    */
   measureNextPlay(): Promise<PlayProbe>;
   /** Arms a probe on a stem's meter: the first sample above `threshold`, as performance.now() when audible. */
-  nextStemOnset(stemId: string, threshold: number): Promise<{ onsetAudibleMs: number; epochMs: number } | null>;
+  nextStemOnset(
+    stemId: string,
+    threshold: number,
+  ): Promise<{ onsetAudibleMs: number; epochMs: number } | null>;
   /** performance.now() of the last remote document update and of the last change applied to the graph. */
   lastRemoteUpdate(): { arrivedMs: number; appliedMs: number; timeOrigin: number };
   /** Audio dropouts while playing (wall-clock ms since the epoch, and ms lost). */

@@ -79,7 +79,9 @@ export class MeterBank {
       channelInterpretation: 'speakers',
       processorOptions: { channels: 2, loudness, reportMs: 50 },
     });
-    node.port.onmessage = (e: MessageEvent<(MeterReading & { time: number; type?: undefined }) | { type: 'onset'; time: number }>) => {
+    node.port.onmessage = (
+      e: MessageEvent<(MeterReading & { time: number; type?: undefined }) | { type: 'onset'; time: number }>,
+    ) => {
       const data = e.data;
       if (data.type === 'onset') {
         this.onsets.get(key)?.(data.time);

@@ -48,8 +48,7 @@ class MeterProcessor extends AudioWorkletProcessor {
     if (input && input.length > 0) {
       if (this.onsetThreshold !== null) this.findOnset(input);
       this.core.process(input);
-    }
-    else this.core.process([new Float32Array(n)]);
+    } else this.core.process([new Float32Array(n)]);
     this.sinceReport += n;
     if (this.sinceReport >= this.reportFrames) {
       this.sinceReport = 0;
