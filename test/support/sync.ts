@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,17 @@ export async function startServerOn(
   return { url, server, config, close: () => server.close() };
 }
 
+// Test data dirs live under one parent; ones left by an earlier, killed test process are removed after an hour.
+const storageParent = join(tmpdir(), 'mixroom-sync-tests');
+for (const name of existsSync(storageParent) ? readdirSync(storageParent) : []) {
+  const path = join(storageParent, name);
+  try {
+    if (Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+  } catch {
+    // Another test process is cleaning up too.
+  }
+}
+
 /** A fresh test database and temp dir (PostgreSQL when TEST_DATABASE_URL is set, else in-memory PGlite). */
 export async function freshStorage(): Promise<{
   database: DatabaseHandle & { url?: string };
@@ -166,7 +177,8 @@ export async function freshStorage(): Promise<{
   dispose(): Promise<void>;
 }> {
   const database = await openTestDatabase();
-  const dataDir = mkdtempSync(join(tmpdir(), 'mixroom-sync-'));
+  mkdirSync(storageParent, { recursive: true });
+  const dataDir = mkdtempSync(join(storageParent, 'data-'));
   return {
     database,
     dataDir,
