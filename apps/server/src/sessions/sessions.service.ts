@@ -65,8 +65,9 @@ export class SessionsService {
 
   async delete(caller: Caller, id: string): Promise<void> {
     await this.access.require(id, caller, 'manage');
-    this.events.publish(id, 'session.deleted', { sessionId: id }, caller.userId);
+    // Delete first: a socket reconnecting on the event must find no session (and so not reload its document).
     await this.sessions.delete(id);
+    this.events.publish(id, 'session.deleted', { sessionId: id }, caller.userId);
   }
 
   async members(caller: Caller, id: string) {

@@ -112,6 +112,11 @@ export class SyncStore {
     this.compactions.set(docName, run);
   }
 
+  /** Resolves once no compaction of the document is running (one may have started on unload). */
+  async compactionSettled(docName: string): Promise<void> {
+    await this.compactions.get(docName);
+  }
+
   /** Forgets the compaction counter of an unloaded document. */
   forget(docName: string): void {
     this.rowsSinceCompaction.delete(docName);

@@ -128,6 +128,8 @@ export class SyncService implements OnModuleInit, OnModuleDestroy {
         void this.hub
           .unload(name, CLOSE.gone, 'The session was deleted.')
           .then(() => this.store.flush())
+          // Unloading starts a compaction; removing before it ends would let it write a snapshot back.
+          .then(() => this.store.compactionSettled(name))
           .then(() => this.repository.remove(name))
           .catch((error: unknown) =>
             this.logger.error({ err: error, doc: name }, 'could not remove a document'),
