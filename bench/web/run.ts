@@ -33,10 +33,16 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 // ---------------------------------------------------------------- helpers
 
 /** The server as a child process (so it never shares an event loop with this driver). */
-function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess }> {
+function startServer(dataDir: string): Promise<{ url: string; child: ChildProcess; output(): string }> {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
     cwd: join(root, 'apps/server'),
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.BENCH_SERVER_LOG ?? 'warn',
+      DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -47,7 +53,7 @@ function startServer(dataDir: string): Promise<{ url: string; child: ChildProces
       const m = output.match(/Mixroom is running at (http:\/\/\S+)/);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[1]!.replace('localhost', '127.0.0.1'), child });
+        resolve({ url: m[1]!.replace('localhost', '127.0.0.1'), child, output: () => output });
       }
     };
     child.stdout!.on('data', onData);
@@ -64,6 +70,21 @@ const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? Number.NaN : s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))]!;
 };
+/** `promise`, or a rejection with `message` after `ms` (the timer never outlives the race). */
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const log = (...a: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const ms = (x: number | null | undefined) =>
@@ -99,6 +120,23 @@ function stemWav(index: number, seconds: number): Buffer {
 }
 
 async function upload(
+  client: MixroomClient,
+  sessionId: string,
+  filename: string,
+  bytes: Uint8Array,
+): Promise<string> {
+  // Generating a file takes seconds: a kept-alive socket may be closed by the server just as it is reused.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await uploadOnce(client, sessionId, filename, bytes);
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+      log(`upload of ${filename} failed (${error.message}); retrying`);
+    }
+  }
+}
+
+async function uploadOnce(
   client: MixroomClient,
   sessionId: string,
   filename: string,
@@ -247,10 +285,10 @@ async function bare(url: string, client: MixroomClient, fileIds: string[]): Prom
         scheduledMs: audible(when) - pressed,
       };
     })(${JSON.stringify(fileIds)}, ${SR})`;
-    const r = (await Promise.race([
-      page.evaluate(script),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('bare page timed out')), 10 * 60_000)),
-    ])) as Omit<BareResult, 'memory'>;
+    const r = (await withTimeout(page.evaluate(script), 10 * 60_000, 'bare page timed out')) as Omit<
+      BareResult,
+      'memory'
+    >;
     await page.waitForTimeout(500);
     return { ...r, memory: await memory(browser, page) };
   } finally {
@@ -304,12 +342,11 @@ async function mixer(
     });
     await page.getByRole('button', { name: 'Play stems' }).click();
     log('  play probe');
-    const probe = await Promise.race([
+    const probe = await withTimeout(
       page.evaluate(() => (globalThis as Hooked).__probe!),
-      new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error('no sound after pressing play')), 60_000),
-      ),
-    ]);
+      60_000,
+      'no sound after pressing play',
+    );
     await page.waitForTimeout(1500);
     const mem = await memory(browser, page);
     const decodedBytes = await page.evaluate(() => (globalThis as Hooked).__mixroomMixer!.decodedBytes());
@@ -474,6 +511,7 @@ async function main() {
     const bigStemIds = bigRev.files.filter((f) => f.kind === 'stem').map((f) => f.id);
 
     const rows: string[][] = [];
+    let biggest = { name: '', decoded: 0, pss: 0, peak: 0 };
     for (const [name, owner, sessionId, ids] of [
       ['demo (6 stems, 60 s)', demoOwner, demo.id, demoStemIds],
       [`generated (${BIG_STEMS} stereo stems, ${BIG_SECONDS} s)`, bigOwner, big.id, bigStemIds],
@@ -483,6 +521,14 @@ async function main() {
       log(name, 'mixer');
       const m = await mixer(url, owner, sessionId, ids.length);
       console.log(name, JSON.stringify({ bare: b, mixer: m }));
+      if (m.decodedBytes > biggest.decoded) {
+        biggest = {
+          name,
+          decoded: m.decodedBytes,
+          pss: m.memory.rendererPss,
+          peak: m.memory.rendererPeakRss,
+        };
+      }
       rows.push([
         name,
         `${(m.startupMs / 1000).toFixed(2)} s`,
@@ -526,6 +572,23 @@ async function main() {
       '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows.map((r) => `| ${r.join(' | ')} |`),
       '',
+      ...(biggest.decoded > 1024 ** 3
+        ? [
+            `Fully decoding the ${biggest.name} session costs more than 1 GB: ${mb(biggest.decoded)} of decoded`,
+            `float audio, ${mb(biggest.pss)} renderer PSS and a ${mb(biggest.peak)} peak while decoding — too much`,
+            'for a modest laptop, and far beyond what a phone browser keeps alive. The design that fixes it is',
+            'streaming instead of decoding up front: a Web Worker fetches each stem in chunks of a few seconds with',
+            'HTTP Range requests (the audio route serves 206), decodes them (a PCM parser for WAV/AIFF, WebCodecs',
+            '`AudioDecoder` for FLAC/MP3) and writes the samples into one ring buffer per stem in a SharedArrayBuffer',
+            '(which needs cross-origin isolation: COOP/COEP headers); one AudioWorklet reads every ring at the same',
+            'frame index — sample alignment comes from the shared read position rather than a shared `start()` time —',
+            'and feeds one output per stem into the same level/mute/pan GainNodes, so the mix-model automation is',
+            'scheduled exactly as now. Memory is then stems x ring length (16 stereo stems x 10 s = 61 MB) for any',
+            'song length; a seek refills the rings from the new Range offset. Not built yet: the mixer decodes whole',
+            'stems today.',
+            '',
+          ]
+        : []),
       'Two people on the demo session (one browser, two contexts, sync through the server):',
       '',
       '| measure | samples | p50 | p95 | max |',
@@ -557,6 +620,10 @@ async function main() {
       '- Follow drift: both pages report their audible song position (output timestamp based) with a wall-clock',
       '  time; the difference is taken at the same instant. 20 s (8 s with --quick), one seek in the middle.',
     );
+  } catch (error) {
+    console.error(`server output (last 3000 characters):\n${server.output().slice(-3000)}`);
+    console.error(`server exit code: ${server.child.exitCode} signal: ${server.child.signalCode}`);
+    throw error;
   } finally {
     const exited = new Promise((r) => server.child.once('exit', r));
     server.child.kill('SIGTERM');

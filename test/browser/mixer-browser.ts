@@ -67,6 +67,7 @@ export interface PageMixer {
       sceneId: string | null;
       heardSceneId: string | null;
       metersReady: boolean;
+      transportSeq: number;
       stems: Record<string, { status: string }>;
     };
     mixState: { stems: { id: string; name: string }[] };
@@ -109,6 +110,8 @@ export interface PageMixer {
   ): Promise<{ onsetAudibleMs: number; epochMs: number } | null>;
   lastRemoteUpdate(): { arrivedMs: number; appliedMs: number; timeOrigin: number };
   stalls(): { epochMs: number; lostMs: number }[];
+  systemResponseDb(id: string, frequencies: number[]): number[];
+  systemModelDb(id: string, frequencies: number[]): number[];
 }
 
 declare global {

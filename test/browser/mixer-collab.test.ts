@@ -172,4 +172,58 @@ describe('two people in the mixer', () => {
     await engineer.getByRole('button', { name: 'Pause stems' }).click();
     await waitFor(() => audible(artist).then((a) => !a.playing), 'the follower to pause with the leader');
   });
+
+  it('switching scenes while playing re-schedules automation without restarting the sources', async () => {
+    const gtr = s.stemId('gtr');
+    // The artist makes a proposal from the engineer's scene and pulls the guitar down in the chorus.
+    await artist.getByRole('button', { name: 'Duplicate' }).click();
+    await waitFor(() => readMix(s.doc).scenes.length === 2, 'the proposal to reach the server');
+    const proposal = readMix(s.doc).scenes.find((x) => x.id !== 'engineer')!;
+    await artist.getByLabel('Chorus Rhythm gtr offset').fill('-12');
+    await waitFor(
+      () => readMix(s.doc).scenes.find((x) => x.id === proposal.id)?.offsets[`chorus:${gtr}`] === -12,
+      'the offset',
+    );
+
+    await engineer.evaluate(() => window.__mixroomMixer!.engine.seek(2));
+    await engineer.getByRole('button', { name: 'Play stems' }).click();
+    await waitFor(
+      () => engineer.evaluate(() => window.__mixroomMixer!.engine.isPlaying),
+      'the engineer to play',
+    );
+    const before = await engineer.evaluate(() => window.__mixroomMixer!.engine.state().transportSeq);
+    await engineer.getByLabel('Scene', { exact: true }).selectOption(proposal.id);
+    await waitFor(
+      async () =>
+        Math.abs(
+          (await engineer.evaluate((id) => window.__mixroomMixer!.gainAt(id, 30), gtr)) - dbToGain(-12),
+        ) < 1e-6,
+      "the proposal's automation to be scheduled",
+    );
+    const after = await engineer.evaluate(() => window.__mixroomMixer!.engine.state());
+    expect(after.playing).toBe(true);
+    expect(after.transportSeq).toBe(before); // no restart, no seek: the same sources keep playing
+    expect(after.heardSceneId).toBe(proposal.id);
+    await engineer.getByRole('button', { name: 'Pause stems' }).click();
+  });
+
+  it('moves and resizes a section from the keyboard, snapped to the beat grid, for everyone', async () => {
+    const chorus = artist.getByRole('button', { name: /^Chorus, chorus/ });
+    await chorus.focus();
+    await artist.keyboard.press('Control+ArrowRight'); // start one beat later (120 BPM: 0.5 s)
+    await waitFor(
+      () => readMix(s.doc).sections.find((x) => x.id === 'chorus')?.startS === 20.5,
+      'the new start',
+    );
+    await chorus.focus();
+    await artist.keyboard.press('Alt+Shift+ArrowLeft'); // end one bar earlier (2 s)
+    await waitFor(() => readMix(s.doc).sections.find((x) => x.id === 'chorus')?.endS === 38, 'the new end');
+    await chorus.focus();
+    await artist.keyboard.press('ArrowLeft'); // the verse ends at 20 s: the move stops there
+    await waitFor(() => readMix(s.doc).sections.find((x) => x.id === 'chorus')?.startS === 20, 'the move');
+    const c = readMix(s.doc).sections.find((x) => x.id === 'chorus')!;
+    expect([c.startS, c.endS]).toEqual([20, 37.5]);
+    // The engineer's lane shows it.
+    await engineer.getByRole('button', { name: 'Chorus, chorus, urgent, 0:20.0 to 0:37.5' }).waitFor();
+  });
 });

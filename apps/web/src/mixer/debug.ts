@@ -3,6 +3,13 @@
  * audio; a test cannot hear it, so it asks the graph). Present while a mixer is mounted.
  */
 import type { MixerEngine } from './engine/engine';
+import {
+  buildSystemChain,
+  chainPower,
+  makeupGainDb,
+  PLAYBACK_SYSTEMS,
+  type PlaybackSystemId,
+} from './engine/playback-systems';
 import type { ListenTogether } from './engine/listen-together';
 
 export interface MixerDebugHook {
@@ -41,6 +48,13 @@ export interface MixerDebugHook {
   ): Promise<{ onsetAudibleMs: number; epochMs: number } | null>;
   /** performance.now() of the last remote document update and of the last change applied to the graph. */
   lastRemoteUpdate(): { arrivedMs: number; appliedMs: number; timeOrigin: number };
+  /**
+   * Magnitude response in dB (make-up gain included) of a playback-system chain as Chromium's own
+   * BiquadFilterNodes compute it (`getFrequencyResponse`), at the given frequencies.
+   */
+  systemResponseDb(id: PlaybackSystemId, frequencies: number[]): number[];
+  /** The same response from the documented table (playback-systems.ts maths), for comparison. */
+  systemModelDb(id: PlaybackSystemId, frequencies: number[]): number[];
   /** Audio dropouts while playing (wall-clock ms since the epoch, and ms lost). */
   stalls(): { epochMs: number; lostMs: number }[];
 }
@@ -136,6 +150,23 @@ export function installDebugHook(engine: MixerEngine, together: ListenTogether |
       appliedMs: engine.lastChangeAppliedAt,
       timeOrigin: performance.timeOrigin,
     }),
+    systemResponseDb(id, frequencies) {
+      const ctx = new OfflineAudioContext({ numberOfChannels: 2, length: 128, sampleRate: 48000 });
+      const chain = buildSystemChain(ctx, id);
+      const freqs = Float32Array.from(frequencies);
+      const total = new Float64Array(freqs.length).fill(chain.output.gain.value);
+      const mag = new Float32Array(freqs.length);
+      const phase = new Float32Array(freqs.length);
+      for (const f of chain.filters) {
+        f.getFrequencyResponse(freqs, mag, phase);
+        for (let i = 0; i < total.length; i++) total[i]! *= mag[i]!;
+      }
+      return Array.from(total, (x) => 20 * Math.log10(x));
+    },
+    systemModelDb: (id, frequencies) =>
+      frequencies.map(
+        (f) => 10 * Math.log10(chainPower(PLAYBACK_SYSTEMS[id], f)) + makeupGainDb(PLAYBACK_SYSTEMS[id]),
+      ),
     stalls: () => engine.stalls.map((x) => ({ epochMs: performance.timeOrigin + x.atMs, lostMs: x.lostMs })),
   };
   window.__mixroomMixer = hook;

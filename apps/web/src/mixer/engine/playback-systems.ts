@@ -190,6 +190,8 @@ export interface SystemChain {
   readonly id: PlaybackSystemId;
   readonly input: GainNode;
   readonly output: GainNode;
+  /** The chain's filters, in order. */
+  readonly filters: readonly BiquadFilterNode[];
   disconnect(): void;
 }
 
@@ -205,7 +207,7 @@ export function buildSystemChain(ctx: BaseAudioContext, id: PlaybackSystemId): S
   }
   const output = ctx.createGain();
   output.gain.value = 10 ** (makeupGainDb(system) / 20);
-  const nodes: AudioNode[] = [];
+  const nodes: BiquadFilterNode[] = [];
   let last: AudioNode = input;
   for (const spec of system.filters) {
     const f = ctx.createBiquadFilter();
@@ -222,6 +224,7 @@ export function buildSystemChain(ctx: BaseAudioContext, id: PlaybackSystemId): S
     id,
     input,
     output,
+    filters: nodes,
     disconnect() {
       input.disconnect();
       for (const n of nodes) n.disconnect();
