@@ -4,8 +4,8 @@
  *
  * Publishing: `sceneId` (non-null while the mixer is open: it tells the room this person listens to the
  * stems, not the bounce) and `playbackSystem` always; `playhead` (audible position at the moment of
- * publishing, from the AudioContext output timestamp) and `playing` on every transport change (twice,
- * 80 ms apart) and 4 times a second while playing.
+ * publishing, from the AudioContext output timestamp) and `playing` on every transport change (with a
+ * short burst after it, see `AFTER_CHANGE_MS`) and 4 times a second while playing.
  *
  * Following: when the local `followUserId` names someone whose presence has a `sceneId`, their scene is
  * selected here and the transport is kept within `DRIFT_THRESHOLD_S` of theirs (see follow.ts). Drift is
@@ -29,6 +29,8 @@ export interface AwarenessLike {
 
 /** Publish interval while playing, ms. */
 export const PUBLISH_MS = 250;
+/** Extra publishes after a transport change, ms after it. */
+export const AFTER_CHANGE_MS = [80, 200, 400, 700];
 /** Follower check interval while following a playing leader, ms. */
 export const CHECK_MS = 100;
 
@@ -57,7 +59,7 @@ export class ListenTogether {
   private lastSample: { playhead: number; playing: boolean } | null = null;
   private publishTimer: ReturnType<typeof setInterval> | undefined;
   private checkTimer: ReturnType<typeof setInterval> | undefined;
-  private again: ReturnType<typeof setTimeout> | undefined;
+  private again: ReturnType<typeof setTimeout>[] = [];
   private readonly offEngine: () => void;
   private readonly offStall: () => void;
   private settleUntil = 0;
@@ -83,10 +85,11 @@ export class ListenTogether {
         now.heardSceneId !== was.heardSceneId ||
         now.system !== was.system
       ) {
-        // Twice: a follower believes a backward jump only when a second sample agrees (follow.ts).
+        // A burst: a follower believes a backward jump only when a second sample agrees (follow.ts), and
+        // its fresh estimate is as good as the least-delayed of the samples it has, so give it several.
         this.publish();
-        clearTimeout(this.again);
-        this.again = setTimeout(() => this.publish(), 80);
+        for (const t of this.again) clearTimeout(t);
+        this.again = AFTER_CHANGE_MS.map((ms) => setTimeout(() => this.publish(), ms));
       }
       was = now;
       this.armPublishing();
@@ -287,7 +290,7 @@ export class ListenTogether {
     this.awareness.off('change', this.onAwareness);
     this.offEngine();
     this.offStall();
-    clearTimeout(this.again);
+    for (const t of this.again) clearTimeout(t);
     this.stopChecking();
     if (this.publishTimer) clearInterval(this.publishTimer);
     // Leaving the mixer: the room should no longer see this person on a scene.
