@@ -68,10 +68,25 @@ export interface PageMixer {
       heardSceneId: string | null;
       metersReady: boolean;
       transportSeq: number;
+      heard: 'a' | 'b';
+      bounce: { status: string } | null;
+      loudnessMatch: {
+        aLufs: number | null;
+        bLufs: number | null;
+        aDb: number;
+        bDb: number;
+        bMethod: string;
+        pending: boolean;
+      } | null;
       stems: Record<string, { status: string }>;
     };
     mixState: { stems: { id: string; name: string }[] };
     setScene(id: string | null): void;
+    setCompare(
+      compare: { kind: 'scene'; sceneId: string } | { kind: 'bounce'; fileId: string; label: string } | null,
+    ): void;
+    setLoudnessMatch(on: boolean): void;
+    hear(side: 'a' | 'b'): void;
     play(): Promise<void>;
     pause(): void;
     seek(s: number): void;

@@ -11,6 +11,7 @@ import {
   setSectionOffset,
 } from '@mixroom/mix-model';
 import { readFileSync } from 'node:fs';
+import { mediaRoutes } from '@mixroom/contract';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/sync.js';
@@ -218,5 +219,50 @@ describe('playback-system simulation', () => {
         expect(Math.abs(db - model[i]!), `${id} at ${freqs[i]} Hz`).toBeLessThan(0.05);
       });
     }
+  });
+});
+
+describe('A/B against the bounce', () => {
+  it('plays the revision bounce in sync, switches to it without a restart and loudness-matches both sides', async () => {
+    const { revision } = await s.cast.engineer.call(mediaRoutes.getRevision, {
+      params: { id: s.revisionId },
+    });
+    const mix = revision.files.find((f) => f.kind === 'mix')!;
+    await page.evaluate((fileId) => {
+      const e = window.__mixroomMixer!.engine;
+      e.setCompare({ kind: 'bounce', fileId, label: 'v1 bounce' });
+      e.setLoudnessMatch(true);
+    }, mix.id);
+    await waitFor(
+      () => page.evaluate(() => window.__mixroomMixer!.engine.state().bounce?.status === 'ready'),
+      'the bounce to load',
+    );
+    await waitFor(
+      () =>
+        page.evaluate(() => {
+          const m = window.__mixroomMixer!.engine.state().loudnessMatch;
+          return !!m && !m.pending && m.aLufs !== null && m.bLufs !== null;
+        }),
+      'both loudnesses',
+    );
+    const m = (await page.evaluate(() => window.__mixroomMixer!.engine.state().loudnessMatch))!;
+    expect(m.bMethod).toBe('measured');
+    // The louder side is turned down to the quieter one; the quieter one is left alone.
+    expect(Math.max(m.aDb, m.bDb)).toBe(0);
+    expect(m.aLufs! + m.aDb).toBeCloseTo(m.bLufs! + m.bDb, 6);
+    // The bounce is a mono 1 kHz sine at -20 dBFS: BS.1770 reads it (one channel, K-weighting +0.7 dB) at
+    // 10·log10(0.5 · 0.01) - 0.691 + 0.698 = -23.0 LUFS.
+    expect(m.bLufs!).toBeCloseTo(-23.0, 1);
+
+    await page.getByRole('button', { name: 'Play stems' }).click();
+    await waitFor(() => page.evaluate(() => window.__mixroomMixer!.engine.isPlaying), 'playing');
+    const before = await page.evaluate(() => window.__mixroomMixer!.engine.state().transportSeq);
+    await page.getByRole('radio', { name: /^B · / }).click();
+    const after = await page.evaluate(() => window.__mixroomMixer!.engine.state());
+    expect(after.heard).toBe('b');
+    expect(after.playing).toBe(true);
+    expect(after.transportSeq).toBe(before);
+    await page.getByRole('button', { name: 'Pause stems' }).click();
+    await page.evaluate(() => window.__mixroomMixer!.engine.setCompare(null));
   });
 });
