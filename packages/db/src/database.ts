@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { PGliteThread } from './pglite-thread/pglite-thread.js';
 import * as schema from './schema/index.js';
 
 export type Schema = typeof schema;
@@ -109,13 +110,16 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
     };
   }
   const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
-  let pg: PGlite;
+  let thread: PGliteThread;
   try {
-    pg = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
+    thread = await PGliteThread.create(options.dataDir);
   } catch (error) {
     unlock();
     throw error;
   }
+  // drizzle's PGlite driver calls only query/transaction (and exec), which PGliteThread provides with PGlite's
+  // semantics; the type is PGlite's class, hence the cast.
+  const pg = thread as unknown as PGlite;
   const db = drizzlePglite(pg, { schema }) as unknown as Database;
   return {
     db,
@@ -127,7 +131,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
       await db.execute(sql`select 1`);
     },
     async close() {
-      await pg.close();
+      await thread.close();
       unlock();
     },
   };
