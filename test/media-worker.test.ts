@@ -71,6 +71,7 @@ const script = (poolUrl: string) => `
 describe('the analysis worker', () => {
   it('runs from a build (dist/*.js) in plain Node, without tsx or the source condition', async () => {
     const dist = join(work, 'app/dist/media/analysis');
+    compile(join(analysisSrc, '../../common/worker-module.ts'), join(work, 'app/dist/common'));
     compile(join(analysisSrc, 'analysis-pool.ts'), dist);
     compile(join(analysisSrc, 'analysis.worker.ts'), dist);
     const audioPkg = join(work, 'node_modules/@mixroom/audio');

@@ -2,7 +2,8 @@ import { type DatabaseHandle, openTestDatabase, testDatabaseKind } from '@mixroo
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { SyncRepository } from './sync.repository.js';
-import { mergeToSnapshot, SyncStore, type SyncStoreBackend } from './sync-store.js';
+import { mergeInProcess } from './snapshot-merge.js';
+import { SyncStore, type SyncStoreBackend } from './sync-store.js';
 
 // Storage contract: runs on PGlite by default and on PostgreSQL when TEST_DATABASE_URL is set.
 let handle: DatabaseHandle;
@@ -73,7 +74,7 @@ describe(`sync storage on ${testDatabaseKind}`, () => {
     map.set('late', true);
     const late = updates.at(-1)!;
     let lateAppend: Promise<void> | undefined;
-    const folded = await repo.compact(name, (snapshot, rows) => {
+    const folded = await repo.compact(name, async (snapshot, rows) => {
       lateAppend = repo.appendUpdates([{ docName: name, update: late }]);
       const d = new Y.Doc();
       if (snapshot) Y.applyUpdate(d, snapshot);
@@ -95,7 +96,7 @@ describe(`sync storage on ${testDatabaseKind}`, () => {
     for (let i = 0; i < 120; i++) text.insert(0, String.fromCharCode(65 + (i % 26)));
     const store = new SyncStore(repo, { compactAfterRows: 1_000_000 });
     await Promise.all(updates.slice(0, 60).map((u) => store.append(name, u)));
-    const merge = (snapshot: Uint8Array | undefined, rows: Uint8Array[]) =>
+    const merge = async (snapshot: Uint8Array | undefined, rows: Uint8Array[]) =>
       Y.mergeUpdates(snapshot ? [snapshot, ...rows] : rows);
     const appending = Promise.all(updates.slice(60).map((u) => store.append(name, u)));
     await Promise.all([repo.compact(name, merge), repo.compact(name, merge), appending]);
@@ -111,8 +112,8 @@ describe(`sync storage on ${testDatabaseKind}`, () => {
     let other: Promise<number> | undefined;
     const first = await repo.compact(name, (snapshot, rows) => {
       // Another instance compacts the same document while this one merges.
-      other ??= repo.compact(name, mergeToSnapshot);
-      return mergeToSnapshot(snapshot, rows);
+      other ??= repo.compact(name, mergeInProcess);
+      return mergeInProcess(snapshot, rows);
     });
     const second = await other!;
     expect([first, second].sort((x, y) => x - y)).toEqual([0, 30]);

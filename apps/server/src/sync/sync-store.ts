@@ -1,14 +1,12 @@
 import * as Y from 'yjs';
+import { mergeInProcess, type SnapshotMerge } from './snapshot-merge.js';
 import type { SyncLogger } from './sync-types.js';
 
 /** What {@link SyncStore} needs from the database (implemented by SyncRepository). */
 export interface SyncStoreBackend {
   appendUpdates(rows: readonly { docName: string; update: Uint8Array }[]): Promise<void>;
   load(docName: string): Promise<{ snapshot?: Uint8Array; updates: { id: number; update: Uint8Array }[] }>;
-  compact(
-    docName: string,
-    merge: (snapshot: Uint8Array | undefined, updates: Uint8Array[]) => Uint8Array,
-  ): Promise<number>;
+  compact(docName: string, merge: SnapshotMerge): Promise<number>;
 }
 
 /** Options of {@link SyncStore}. */
@@ -31,6 +29,8 @@ export interface SyncStoreOptions {
    * across batches, which loading tolerates (Yjs integrates updates in any order).
    */
   maxConcurrentCommits?: number;
+  /** How compaction folds rows into a snapshot. Default: on the calling thread. */
+  merge?: SnapshotMerge;
   logger?: SyncLogger;
 }
 
@@ -64,6 +64,7 @@ export class SyncStore {
   private readonly maxBatchBytes: number;
   private readonly compactAfterRows: number;
   private readonly logger?: SyncLogger;
+  private readonly merge: SnapshotMerge;
 
   constructor(
     private readonly backend: SyncStoreBackend,
@@ -74,6 +75,7 @@ export class SyncStore {
     this.compactAfterRows = options.compactAfterRows ?? 2000;
     this.commitIntervalMs = options.commitIntervalMs ?? 4;
     this.maxConcurrentCommits = Math.max(1, options.maxConcurrentCommits ?? 1);
+    this.merge = options.merge ?? mergeInProcess;
     this.logger = options.logger;
   }
 
@@ -98,7 +100,7 @@ export class SyncStore {
     const run = (async () => {
       try {
         for (;;) {
-          const folded = await this.backend.compact(docName, mergeToSnapshot);
+          const folded = await this.backend.compact(docName, this.merge);
           const left = Math.max(0, (this.rowsSinceCompaction.get(docName) ?? 0) - folded);
           this.rowsSinceCompaction.set(docName, left);
           if (folded === 0 || left < this.compactAfterRows) break;
@@ -226,16 +228,4 @@ function mergePerDocument(batch: readonly PendingAppend[]): { docName: string; u
     docName,
     update: updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates),
   }));
-}
-
-/** Old snapshot + log rows -> new snapshot (garbage-collected full state). */
-export function mergeToSnapshot(snapshot: Uint8Array | undefined, updates: Uint8Array[]): Uint8Array {
-  const doc = new Y.Doc();
-  doc.transact(() => {
-    if (snapshot) Y.applyUpdate(doc, snapshot);
-    for (const update of updates) Y.applyUpdate(doc, update);
-  });
-  const state = Y.encodeStateAsUpdate(doc);
-  doc.destroy();
-  return state;
 }

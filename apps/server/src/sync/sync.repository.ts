@@ -1,7 +1,8 @@
 import { type Database, syncSnapshots, syncUpdates } from '@mixroom/db';
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { DATABASE } from '../common/tokens.js';
+import type { SnapshotMerge } from './snapshot-merge.js';
 
 /** One stored update. */
 export interface StoredUpdate {
@@ -52,18 +53,26 @@ export class SyncRepository {
     );
   }
 
-  /** Snapshot (if any) and the log rows after it, oldest first. */
+  /**
+   * Snapshot (if any) and the log rows after it, oldest first, read in one transaction: a compaction that
+   * commits between the two reads would otherwise leave neither its old rows nor its new snapshot in view.
+   */
   async load(docName: string): Promise<{ snapshot?: Uint8Array; updates: StoredUpdate[] }> {
-    const [snapshot] = await this.db
-      .select({ state: syncSnapshots.state })
-      .from(syncSnapshots)
-      .where(eq(syncSnapshots.docName, docName));
-    const updates = await this.db
-      .select({ id: syncUpdates.id, update: syncUpdates.update })
-      .from(syncUpdates)
-      .where(eq(syncUpdates.docName, docName))
-      .orderBy(asc(syncUpdates.id));
-    return { snapshot: snapshot?.state, updates };
+    return this.db.transaction(
+      async (tx) => {
+        const [snapshot] = await tx
+          .select({ state: syncSnapshots.state })
+          .from(syncSnapshots)
+          .where(eq(syncSnapshots.docName, docName));
+        const updates = await tx
+          .select({ id: syncUpdates.id, update: syncUpdates.update })
+          .from(syncUpdates)
+          .where(eq(syncUpdates.docName, docName))
+          .orderBy(asc(syncUpdates.id));
+        return { snapshot: snapshot?.state, updates };
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
   }
 
   /**
@@ -75,10 +84,7 @@ export class SyncRepository {
    * if someone did, nothing is written and 0 is returned (the next compaction retries). Returns how many
    * rows were folded.
    */
-  async compact(
-    docName: string,
-    merge: (snapshot: Uint8Array | undefined, updates: Uint8Array[]) => Uint8Array,
-  ): Promise<number> {
+  async compact(docName: string, merge: SnapshotMerge): Promise<number> {
     const [current] = await this.db
       .select({ state: syncSnapshots.state, version: sql<string>`${syncSnapshots.updatedAt}::text` })
       .from(syncSnapshots)
@@ -90,7 +96,7 @@ export class SyncRepository {
       .orderBy(asc(syncUpdates.id))
       .limit(COMPACTION_BATCH);
     if (rows.length === 0) return 0;
-    const state = merge(
+    const state = await merge(
       current?.state,
       rows.map((r) => r.update),
     );
@@ -109,7 +115,12 @@ export class SyncRepository {
           target: syncSnapshots.docName,
           set: { state, updatedAt: sql`clock_timestamp()` },
         });
-      await tx.delete(syncUpdates).where(and(eq(syncUpdates.docName, docName), inArray(syncUpdates.id, ids)));
+      // One array parameter rather than one per id (2000 ids would make a statement of 2000 parameters).
+      await tx
+        .delete(syncUpdates)
+        .where(
+          and(eq(syncUpdates.docName, docName), sql`${syncUpdates.id} = any(${sql.param(ids)}::bigint[])`),
+        );
       return rows.length;
     });
   }

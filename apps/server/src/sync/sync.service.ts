@@ -8,6 +8,7 @@ import { Metrics } from '../observability/metrics.js';
 import { syncMetrics } from '../observability/sync-metrics.js';
 import { RedisBus } from '../realtime/redis-bus.js';
 import { SessionsRepository } from '../sessions/sessions.repository.js';
+import { CompactionPool } from './compaction-pool.js';
 import { mixSeedUpdate, sessionDocName, sessionIdOf, validateMixTransaction } from './mix-schema.js';
 import { SyncFanout } from './sync-fanout.js';
 import { SyncHub } from './sync-hub.js';
@@ -24,6 +25,7 @@ import { CLOSE } from './sync-types.js';
 export class SyncService implements OnModuleInit, OnModuleDestroy {
   readonly hub: SyncHub;
   readonly store: SyncStore;
+  private readonly compaction = new CompactionPool();
   private fanout?: SyncFanout;
   private unsubscribeEvents?: () => void;
   /** Membership changes seen per session, so a socket accepted while one raced can re-check its role. */
@@ -44,8 +46,9 @@ export class SyncService implements OnModuleInit, OnModuleDestroy {
     this.store = new SyncStore(repository, {
       compactAfterRows: options.compactAfterRows,
       commitIntervalMs: options.commitIntervalMs,
-      // PGlite is one connection on this thread: overlapping commits would only queue there.
+      // PGlite runs one statement at a time: overlapping commits would only queue there.
       maxConcurrentCommits: database.kind === 'postgres' ? 4 : 1,
+      merge: this.compaction.merge,
       logger: log,
     });
     this.hub = new SyncHub(
@@ -91,6 +94,7 @@ export class SyncService implements OnModuleInit, OnModuleDestroy {
     await this.hub.close();
     this.fanout?.close();
     await this.store.close();
+    await this.compaction.destroy();
   }
 
   /** Counter of membership changes in a session (see {@link memberChanges}). */

@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { MessageChannel } from 'node:worker_threads';
 import type { AnalysisJson } from '@mixroom/audio';
 import { Piscina } from 'piscina';
+import { workerModule } from '../../common/worker-module.js';
 
 /** One file to analyse: a local path, and optional sections to measure on their own (seconds). */
 export interface AnalysisTask {
@@ -21,20 +20,9 @@ export type AnalysisOutcome =
   | { ok: true; result: AnalysisJson; waveform: WaveformLevels | null }
   | { ok: false; error: { code: string; message: string } };
 
-/**
- * Where the worker module is and how to load it. Built (dist/*.js): plain Node loads the compiled worker and
- * `@mixroom/audio` resolves to its build. From source (*.ts under tsx or vitest): the worker thread gets the
- * tsx loader and the `source` export condition, so it runs the TypeScript of this repository directly.
- */
-export function analysisWorkerEntry(moduleUrl: string = import.meta.url): {
-  filename: string;
-  execArgv?: string[];
-} {
-  const fromSource = /\.[cm]?ts$/.test(new URL(moduleUrl).pathname);
-  const filename = new URL(fromSource ? './analysis.worker.ts' : './analysis.worker.js', moduleUrl).href;
-  if (!fromSource) return { filename };
-  const tsx = createRequire(moduleUrl).resolve('tsx');
-  return { filename, execArgv: ['--conditions=source', '--import', pathToFileURL(tsx).href] };
+/** The analysis worker module; built, `@mixroom/audio` resolves to its build too (see workerModule). */
+export function analysisWorkerEntry(moduleUrl: string = import.meta.url) {
+  return workerModule(moduleUrl, 'analysis.worker');
 }
 
 /**
