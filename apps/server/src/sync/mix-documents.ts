@@ -20,13 +20,13 @@ export class MixDocuments {
   /**
    * A server-made change: `fn` runs in one transaction; the result is validated like a client update
    * (throws MixChangeRejectedError and changes nothing if the mix schema refuses it), stored, then
-   * broadcast to every connected client and instance. Resolves once it is durable and live. [SY-13]
+   * broadcast to every connected client and instance. Resolves once it is stored and broadcast. [SY-13]
    */
   change(sessionId: string, fn: (doc: Y.Doc) => void): Promise<void> {
     return this.sync.hub.change(sessionDocName(sessionId), fn);
   }
 
-  /** Reads the live (durable) document, loading it if needed. */
+  /** Reads the document once every update accepted before the call is stored, loading it if needed. */
   read<T>(sessionId: string, fn: (doc: Y.Doc) => T): Promise<T> {
     return this.sync.hub.read(sessionDocName(sessionId), fn);
   }

@@ -19,7 +19,7 @@ describe('parseClientMessage', () => {
   it('[SY-2] decodes the y-websocket messages a stock client sends', () => {
     const doc = new Y.Doc();
     doc.getMap('m').set('k', 1);
-    expect(parseClientMessage(encodeSyncStep1(doc))).toEqual({
+    expect(parseClientMessage(encodeSyncStep1(Y.encodeStateVector(doc)))).toEqual({
       kind: 'step1',
       stateVector: Y.encodeStateVector(doc),
     });

@@ -1,6 +1,5 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import * as Y from 'yjs';
 
 // The y-websocket wire format (y-protocols): every frame is one binary message,
 // `varUint messageType` followed by its payload. See SYNC.md [SY-2].
@@ -64,30 +63,21 @@ function readPayload(decoder: decoding.Decoder): Uint8Array {
   return decoding.readUint8Array(decoder, length);
 }
 
-export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
+function encodeSyncMessage(step: number, payload: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();
   encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, SYNC_STEP1);
-  encoding.writeVarUint8Array(encoder, Y.encodeStateVector(doc));
+  encoding.writeVarUint(encoder, step);
+  encoding.writeVarUint8Array(encoder, payload);
   return encoding.toUint8Array(encoder);
 }
 
-/** Step 2: everything `doc` has that the peer's state vector lacks (throws on a malformed state vector). */
-export function encodeSyncStep2(doc: Y.Doc, stateVector: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, SYNC_STEP2);
-  encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(doc, stateVector));
-  return encoding.toUint8Array(encoder);
-}
+/** Step 1: the server's state vector (the peer answers with what the server lacks). */
+export const encodeSyncStep1 = (stateVector: Uint8Array) => encodeSyncMessage(SYNC_STEP1, stateVector);
 
-export function encodeUpdateMessage(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, MESSAGE_SYNC);
-  encoding.writeVarUint(encoder, SYNC_UPDATE);
-  encoding.writeVarUint8Array(encoder, update);
-  return encoding.toUint8Array(encoder);
-}
+/** Step 2: the answer to a peer's step 1, an update with everything its state vector lacks. */
+export const encodeSyncStep2 = (update: Uint8Array) => encodeSyncMessage(SYNC_STEP2, update);
+
+export const encodeUpdateMessage = (update: Uint8Array) => encodeSyncMessage(SYNC_UPDATE, update);
 
 export function encodeAwarenessMessage(update: Uint8Array): Uint8Array {
   const encoder = encoding.createEncoder();

@@ -34,6 +34,9 @@ export interface SyncConnectionOptions {
 
 let nextConnectionId = 1;
 
+/** Sync messages a connection may queue while the document is rebuilt, beyond one message of the maximum size. */
+const DEFERRED_SLACK_BYTES = 64 * 1024;
+
 /** One WebSocket on one room: decodes frames, enforces the role, and answers like a y-websocket server. */
 export class SyncConnection {
   readonly id = nextConnectionId++;
@@ -42,6 +45,8 @@ export class SyncConnection {
   /** Presence client ids this connection owns (removed from the room when it closes). */
   readonly awarenessIds = new Set<number>();
   private readonly held: HeldUpdates = { updates: [], bytes: 0 };
+  /** Bytes of sync messages waiting for the document (see onMessage). */
+  private deferredBytes = 0;
   private closing = false;
   private alive = true;
 
@@ -88,7 +93,7 @@ export class SyncConnection {
       const ids = [...this.awarenessIds].filter((id) => this.room.awareness.getStates().has(id));
       if (ids.length > 0) awarenessProtocol.removeAwarenessStates(this.room.awareness, ids, this.origin);
     });
-    this.send(encodeSyncStep1(this.room.doc));
+    this.room.whenConsistent(() => this.send(encodeSyncStep1(this.room.stateVector())));
     const states = this.room.awareness.getStates();
     if (states.size > 0) {
       this.send(
@@ -144,6 +149,23 @@ export class SyncConnection {
       this.close(CLOSE.invalid, error instanceof ProtocolError ? error.message : 'Malformed message.');
       return;
     }
+    if (message.kind === 'awareness' || message.kind === 'query-awareness') {
+      this.handleSafely(message);
+      return;
+    }
+    // While the document is rebuilt after someone's refused update, sync messages wait (in order). [SY-4]
+    this.deferredBytes += frame.length;
+    if (this.deferredBytes > this.options.maxMessageBytes + DEFERRED_SLACK_BYTES) {
+      this.close(CLOSE.restart, 'The document is busy; reconnect.');
+      return;
+    }
+    this.room.whenConsistent(() => {
+      this.deferredBytes -= frame.length;
+      if (!this.closing) this.handleSafely(message);
+    });
+  }
+
+  private handleSafely(message: ClientMessage): void {
     try {
       this.handle(message);
     } catch (error) {
@@ -155,8 +177,8 @@ export class SyncConnection {
   private handle(message: ClientMessage): void {
     switch (message.kind) {
       case 'step1':
-        // Answered from the live document: only durable changes are ever sent. [SY-10]
-        this.send(encodeSyncStep2(this.room.doc, message.stateVector));
+        // Sent once everything in it is stored: a client never receives what a crash could lose. [SY-10]
+        this.room.diffFor(message.stateVector, (update) => this.send(encodeSyncStep2(update)));
         return;
       case 'step2':
       case 'update': {

@@ -105,10 +105,13 @@ export class SyncFanout implements SyncExtension {
   }
 
   private publishState(room: SyncRoom): void {
-    const encoder = encoding.createEncoder();
-    encoding.writeVarUint8Array(encoder, Y.encodeStateVector(room.doc));
-    encoding.writeVarUint8Array(encoder, digest(room.doc));
-    this.send(room, KIND_STATE, '', encoding.toUint8Array(encoder));
+    room.whenConsistent(() => {
+      if (!room.isReady) return;
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint8Array(encoder, room.stateVector());
+      encoding.writeVarUint8Array(encoder, digest(room.snapshot()));
+      this.send(room, KIND_STATE, '', encoding.toUint8Array(encoder));
+    });
   }
 
   private onMessage(room: SyncRoom, message: Buffer): void {
@@ -147,16 +150,19 @@ export class SyncFanout implements SyncExtension {
   }
 
   private answerState(room: SyncRoom, sender: string, payload: Uint8Array): void {
-    try {
-      const decoder = decoding.createDecoder(payload);
-      const stateVector = decoding.readVarUint8Array(decoder);
-      const theirDigest = decoding.readVarUint8Array(decoder);
-      if (Buffer.from(theirDigest).equals(Buffer.from(digest(room.doc)))) return;
-      const diff = Y.encodeStateAsUpdate(room.doc, stateVector);
-      this.send(room, KIND_DIFF, sender, diff);
-    } catch (error) {
-      this.logger?.warn({ doc: room.name, err: error }, 'could not answer a state digest');
-    }
+    room.whenConsistent(() => {
+      if (!room.isReady) return;
+      try {
+        const decoder = decoding.createDecoder(payload);
+        const stateVector = decoding.readVarUint8Array(decoder);
+        const theirDigest = decoding.readVarUint8Array(decoder);
+        if (Buffer.from(theirDigest).equals(Buffer.from(digest(room.snapshot())))) return;
+        // Like a client's step 2: sent once all of it is stored here.
+        room.diffFor(stateVector, (diff) => this.send(room, KIND_DIFF, sender, diff));
+      } catch (error) {
+        this.logger?.warn({ doc: room.name, err: error }, 'could not answer a state digest');
+      }
+    });
   }
 
   private answerAwareness(room: SyncRoom): void {
@@ -183,8 +189,6 @@ export class SyncFanout implements SyncExtension {
 const channelOf = (name: string) => `sync:${name}`;
 
 /** Digest of a document's state vector and delete set: equal digests mean equal content. */
-function digest(doc: Y.Doc): Uint8Array {
-  return createHash('sha256')
-    .update(Y.encodeSnapshot(Y.snapshot(doc)))
-    .digest();
+function digest(snapshot: Y.Snapshot): Uint8Array {
+  return createHash('sha256').update(Y.encodeSnapshot(snapshot)).digest();
 }

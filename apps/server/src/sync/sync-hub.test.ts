@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { mixSeedUpdate, validateMixTransaction } from './mix-schema.js';
 import { type PubSub, SyncFanout } from './sync-fanout.js';
 import { SyncHub } from './sync-hub.js';
-import type { HeldUpdates } from './sync-room.js';
+import type { HeldUpdates, SyncRoom } from './sync-room.js';
 import type { SyncHooks, UpdateOrigin } from './sync-types.js';
 
 /** In-memory storage with controllable commits. */
@@ -64,21 +64,29 @@ async function tick(condition: () => boolean, what: string): Promise<void> {
   throw new Error(`Timed out waiting for ${what}`);
 }
 
-/** A client copy of a room's live document and the updates it makes. */
-function clientOf(live: Y.Doc) {
+/** A client copy of a room's document and the updates it makes. */
+async function clientOf(room: SyncRoom) {
   const doc = new Y.Doc();
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(live));
+  Y.applyUpdate(doc, await room.read((d) => Y.encodeStateAsUpdate(d)));
   const updates: Uint8Array[] = [];
   doc.on('update', (u: Uint8Array) => updates.push(u));
   return { doc, updates };
 }
+
+const stateOf = (room: SyncRoom) => room.read((d) => Buffer.from(Y.encodeStateAsUpdate(d)));
+
+/** Offers an update once the room is consistent (after a rebuild, if one runs). */
+const offer = (room: SyncRoom, update: Uint8Array, h: HeldUpdates = held()) =>
+  new Promise<ReturnType<SyncRoom['receive']>>((resolve) =>
+    room.whenConsistent(() => resolve(room.receive(update, origin, h))),
+  );
 
 describe('SyncRoom', () => {
   it('[SY-11] seeds a new document and stores the seed before serving it', async () => {
     const storage = new MemoryStorage();
     const hub = makeHub(storage);
     const lease = await hub.acquire('session:a');
-    expect(readMix(lease.room.doc).meta.title).toBe('Song');
+    expect((await lease.room.read(readMix)).meta.title).toBe('Song');
     expect(storage.rows.get('session:a')).toHaveLength(1);
     expect(Buffer.from(mixSeedUpdate('session:a', 'Song'))).toEqual(
       Buffer.from(storage.rows.get('session:a')![0]!),
@@ -86,46 +94,65 @@ describe('SyncRoom', () => {
     lease.release();
   });
 
-  it('[SY-10] applies an accepted update to live only after it is stored', async () => {
+  it('[SY-10] nothing of an accepted update leaves the room before it is stored', async () => {
     const storage = new MemoryStorage();
     const hub = makeHub(storage);
     const { room, release } = await hub.acquire('session:b');
-    const client = clientOf(room.doc);
+    const client = await clientOf(room);
+    const peer = new Y.Doc();
+    Y.applyUpdate(peer, await room.read((d) => Y.encodeStateAsUpdate(d)));
     addStem(client.doc, { id: 'vox', fileId: 'f1', name: 'Vox' });
     storage.hold = true;
     expect(room.receive(client.updates[0]!, origin, held())).toEqual({ status: 'accepted' });
-    expect(readMix(room.doc).stems).toHaveLength(0);
+    // A peer asking for what it lacks (sync step 1), and a server read, both wait for the commit.
+    const answers: Uint8Array[] = [];
+    room.diffFor(Y.encodeStateVector(peer), (update) => answers.push(update));
+    let readDone = false;
+    const read = room
+      .read((d) => readMix(d).stems.map((s) => s.id))
+      .then((ids) => {
+        readDone = true;
+        return ids;
+      });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(answers).toHaveLength(0);
+    expect(readDone).toBe(false);
+    expect(storage.rows.get('session:b')).toHaveLength(1); // the seed only
     storage.release();
-    await room.drained();
-    expect(readMix(room.doc).stems.map((s) => s.id)).toEqual(['vox']);
+    expect(await read).toEqual(['vox']);
+    expect(answers).toHaveLength(1);
+    Y.applyUpdate(peer, answers[0]!);
+    expect(readMix(peer).stems.map((s) => s.id)).toEqual(['vox']);
     expect(readMix(storage.stateOf('session:b')).stems.map((s) => s.id)).toEqual(['vox']);
     release();
   });
 
-  it('[SY-4] a rejected update leaves live and the shadow as they were; later updates still apply', async () => {
+  it('[SY-4] a rejected update leaves the document and storage as they were; later updates still apply', async () => {
     const storage = new MemoryStorage();
     const hub = makeHub(storage);
     const { room, release } = await hub.acquire('session:c');
-    const client = clientOf(room.doc);
+    const client = await clientOf(room);
     addStem(client.doc, { id: 'vox', fileId: 'f1', name: 'Vox' });
     room.receive(client.updates[0]!, origin, held());
     storage.hold = true;
     setFader(client.doc, 'vox', -3); // accepted, still being stored when the hostile one arrives
     expect(room.receive(client.updates[1]!, origin, held()).status).toBe('accepted');
-    const hostile = clientOf(client.doc);
-    (hostile.doc.getMap('stems').get('vox') as Y.Map<unknown>).set('pan', 7);
-    const result = room.receive(hostile.updates[0]!, origin, held());
+    const hostile = new Y.Doc();
+    Y.applyUpdate(hostile, Y.encodeStateAsUpdate(client.doc));
+    const hostileUpdates: Uint8Array[] = [];
+    hostile.on('update', (u: Uint8Array) => hostileUpdates.push(u));
+    (hostile.getMap('stems').get('vox') as Y.Map<unknown>).set('pan', 7);
+    const result = room.receive(hostileUpdates[0]!, origin, held());
     expect(result).toMatchObject({ status: 'rejected', code: 'invalid' });
     expect(result.status === 'rejected' && result.reason).toMatch(/pan/);
+    // The document is rebuilt from storage plus the queue; the update still being stored survives it.
+    setPan(client.doc, 'vox', 0.25);
+    expect((await offer(room, client.updates[2]!)).status).toBe('accepted');
     storage.release();
     await room.drained();
-    setPan(client.doc, 'vox', 0.25);
-    expect(room.receive(client.updates[2]!, origin, held()).status).toBe('accepted');
-    await room.drained();
-    expect(readMix(room.doc).stems[0]).toMatchObject({ faderDb: -3, pan: 0.25 });
-    expect(Buffer.from(Y.encodeStateAsUpdate(storage.stateOf('session:c')))).toEqual(
-      Buffer.from(Y.encodeStateAsUpdate(room.doc)),
-    );
+    expect((await room.read(readMix)).stems[0]).toMatchObject({ faderDb: -3, pan: 0.25 });
+    expect(Buffer.from(Y.encodeStateAsUpdate(storage.stateOf('session:c')))).toEqual(await stateOf(room));
+    expect(Buffer.from(Y.encodeStateAsUpdate(client.doc))).toEqual(await stateOf(room));
     release();
   });
 
@@ -133,16 +160,16 @@ describe('SyncRoom', () => {
     const storage = new MemoryStorage();
     const hub = makeHub(storage);
     const { room, release } = await hub.acquire('session:d');
-    const client = clientOf(room.doc);
+    const client = await clientOf(room);
     addStem(client.doc, { id: 'vox', fileId: 'f1', name: 'Vox' });
     setFader(client.doc, 'vox', -6);
     const h = held();
     expect(room.receive(client.updates[1]!, origin, h)).toEqual({ status: 'held' });
     expect(h.updates).toHaveLength(1);
-    expect(room.receive(client.updates[0]!, origin, h)).toEqual({ status: 'accepted' });
+    expect(await offer(room, client.updates[0]!, h)).toEqual({ status: 'accepted' });
     expect(h.updates).toHaveLength(0);
     await room.drained();
-    expect(readMix(room.doc).stems[0]).toMatchObject({ id: 'vox', faderDb: -6 });
+    expect((await room.read(readMix)).stems[0]).toMatchObject({ id: 'vox', faderDb: -6 });
     release();
   });
 
@@ -150,15 +177,15 @@ describe('SyncRoom', () => {
     const storage = new MemoryStorage();
     const hub = makeHub(storage, { maxHeldBytes: 2000 });
     const { room, release } = await hub.acquire('session:e');
-    const client = clientOf(room.doc);
+    const client = await clientOf(room);
     addStem(client.doc, { id: 'vox', fileId: 'f1', name: 'Vox' });
     for (let i = 0; i < 200; i++) setFader(client.doc, 'vox', -(i % 50));
     const h = held();
-    let result = room.receive(client.updates[1]!, origin, h);
+    let result = await offer(room, client.updates[1]!, h);
     for (let i = 2; i < 200 && result.status === 'held'; i++)
-      result = room.receive(client.updates[i]!, origin, h);
+      result = await offer(room, client.updates[i]!, h);
     expect(result).toMatchObject({ status: 'rejected', code: 'invalid' });
-    expect(readMix(room.doc).stems).toHaveLength(0);
+    expect((await room.read(readMix)).stems).toHaveLength(0);
     release();
   });
 
@@ -166,7 +193,7 @@ describe('SyncRoom', () => {
     const storage = new MemoryStorage();
     const hub = makeHub(storage, { maxDocumentBytes: 4096 });
     const { room, release } = await hub.acquire('session:f');
-    const client = clientOf(room.doc);
+    const client = await clientOf(room);
     (client.doc.getMap('brief').get('text') as Y.Text).insert(0, 'x'.repeat(5000));
     expect(room.receive(client.updates[0]!, origin, held())).toMatchObject({
       status: 'rejected',
@@ -249,13 +276,12 @@ describe('[SY-14] fan-out between instances', () => {
     try {
       const leaseA = await a.acquire('session:x');
       const leaseB = await b.acquire('session:x');
-      const same = () =>
-        Buffer.from(Y.encodeStateAsUpdate(leaseA.room.doc)).equals(
-          Buffer.from(Y.encodeStateAsUpdate(leaseB.room.doc)),
-        );
+      const same = async () => (await stateOf(leaseA.room)).equals(await stateOf(leaseB.room));
 
       await a.change('session:x', (doc) => addStem(doc, { id: 'vox', fileId: 'f1', name: 'Vox' }));
-      await tick(() => readMix(leaseB.room.doc).stems.length === 1, 'the stem on b');
+      await expect
+        .poll(async () => (await leaseB.room.read(readMix)).stems.length, { timeout: 2500 })
+        .toBe(1);
       const rows = storage.rows.get('session:x')!.length;
 
       bus.dropping = true;
@@ -263,8 +289,8 @@ describe('[SY-14] fan-out between instances', () => {
       await a.change('session:x', (doc) => setPan(doc, 'vox', -0.5));
       expect(bus.dropped).toBeGreaterThan(0);
       bus.dropping = false;
-      await tick(same, 'reconciliation');
-      expect(readMix(leaseA.room.doc).stems[0]).toMatchObject({ faderDb: -9, pan: -0.5 });
+      await expect.poll(same, { timeout: 2500 }).toBe(true);
+      expect((await leaseA.room.read(readMix)).stems[0]).toMatchObject({ faderDb: -9, pan: -0.5 });
       // Two server changes were stored, once each; nothing that arrived from a peer was stored again.
       expect(storage.rows.get('session:x')!.length).toBe(rows + 2);
       leaseA.release();

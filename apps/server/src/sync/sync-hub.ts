@@ -126,11 +126,11 @@ export class SyncHub {
     return conn;
   }
 
-  /** Runs `fn` on the live document (loading it if needed). */
+  /** Runs `fn` on the document once every update accepted before the call is stored (loading it if needed). */
   async read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T> {
     const lease = await this.acquire(name);
     try {
-      return fn(lease.room.doc);
+      return await lease.room.read(fn);
     } finally {
       lease.release();
     }
