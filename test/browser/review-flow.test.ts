@@ -11,12 +11,14 @@ import { ensureWebBuild, launchChromium } from './mixer-support.js';
 // The review flow with two people in two browser contexts, through the real UI only: the engineer signs
 // up, creates a session and an invite, uploads v1; the artist joins as a guest and leaves a range note at
 // 0:42-0:50; the engineer sees its pin appear live; the engineer uploads v2; the artist A/Bs v1 and v2 and
-// approves v2; the engineer sees v2 locked. Every step is screenshotted to test-results/screenshots/; the
-// main screens are copied to docs/screenshots/ for the README.
+// approves v2; the engineer sees v2 locked. Every step is screenshotted to test-results/screenshots/; with
+// UPDATE_SCREENSHOTS=1 the main screens are also copied to docs/screenshots/ for the README (a plain test run
+// leaves the repository as it was).
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const shotsDir = join(root, 'test-results/screenshots');
 const docsDir = join(root, 'docs/screenshots');
+const updateDocs = process.env.UPDATE_SCREENSHOTS === '1';
 
 let t: TestServer;
 let browser: Browser;
@@ -26,7 +28,7 @@ const files = { v1: '', v2: '', bass: '', lead: '' };
 beforeAll(async () => {
   ensureWebBuild();
   mkdirSync(shotsDir, { recursive: true });
-  mkdirSync(docsDir, { recursive: true });
+  if (updateDocs) mkdirSync(docsDir, { recursive: true });
   // A one-minute synthesised song: v2 has the rhythm guitar 3 dB up in the choruses.
   audioDir = mkdtempSync(join(tmpdir(), 'mixroom-review-flow-'));
   const stems = synthesizeStems();
@@ -55,7 +57,7 @@ afterAll(async () => {
 async function shot(page: Page, name: string, docs = false): Promise<void> {
   const path = join(shotsDir, `${name}.png`);
   await page.screenshot({ path });
-  if (docs) copyFileSync(path, join(docsDir, `${name.replace(/^\d+-/, '')}.png`));
+  if (docs && updateDocs) copyFileSync(path, join(docsDir, `${name.replace(/^\d+-/, '')}.png`));
 }
 
 /** The review player's state in the page (window.__mixroomReview, see apps/web/src/audio/debug.ts). */
