@@ -21,26 +21,20 @@ import {
 let storage: Awaited<ReturnType<typeof freshStorage>>;
 const servers: InProcessServer[] = [];
 const providers: TestProvider[] = [];
-// Read by the sync module when a server starts: compact early, unload idle documents quickly.
+// Compact early, unload idle documents quickly.
 const tuning: Record<string, string> = { SYNC_COMPACT_AFTER: '25', SYNC_IDLE_UNLOAD_MS: '100' };
-const saved = Object.fromEntries(Object.keys(tuning).map((key) => [key, process.env[key]]));
 
 beforeAll(async () => {
-  Object.assign(process.env, tuning);
   storage = await freshStorage();
 });
 afterAll(async () => {
   for (const p of providers) p.destroy();
   for (const s of servers) await s.close();
   await storage?.dispose();
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
 });
 
 async function start(): Promise<InProcessServer> {
-  const s = await startServerOn(storage.database, storage.dataDir);
+  const s = await startServerOn(storage.database, storage.dataDir, tuning);
   servers.push(s);
   return s;
 }

@@ -355,6 +355,49 @@ describe('[SY-6] malformed frames and [SY-3] size caps', () => {
   });
 });
 
+describe('[SY-7] message rate', () => {
+  it('a socket that floods messages, or sync requests, is closed with 4429; the server and others carry on', async () => {
+    const sessionId = await newSession('Flood');
+    const engineer = open(t.url, sessionId, as('engineer'));
+    await waitSynced(engineer);
+    const before = await serverState(sessionId);
+
+    // Default budget: 200 messages a second, bursts of 400. Query-awareness is the cheapest message to send.
+    const flood = await sendRaw(
+      sessionId,
+      'viewer',
+      Array.from({ length: 1000 }, () => Uint8Array.of(3)),
+    );
+    expect(flood).toEqual({ code: 4429, reason: 'Too many messages; slow down.' });
+    // A sync step 1 costs an encoding of the whole document: ten at once pass, then one per two seconds.
+    const step1 = syncMessage(0, Y.encodeStateVector(new Y.Doc()));
+    const requests = await sendRaw(
+      sessionId,
+      'artist',
+      Array.from({ length: 30 }, () => step1),
+    );
+    expect(requests).toEqual({ code: 4429, reason: 'Too many sync requests; slow down.' });
+
+    expect((await serverState(sessionId)).equals(before)).toBe(true);
+    expect(engineer.closes).toEqual([]);
+    addStem(engineer.doc, { fileId: 'f1', name: 'Vox' });
+    await waitFor(
+      async () => stateOf(engineer.doc).equals(await serverState(sessionId)),
+      'a later edit stored',
+    );
+    // An honest pace passes: a fader drag sends about 60 updates a second.
+    const artist = open(t.url, sessionId, as('artist'));
+    await waitSynced(artist);
+    const stem = stemsOf(artist.doc)[0]!.id;
+    for (let i = 0; i < 120; i++) {
+      setFader(artist.doc, stem, -(i % 40));
+      await new Promise((r) => setTimeout(r, 16));
+    }
+    await waitFor(async () => stateOf(artist.doc).equals(await serverState(sessionId)), 'the drag stored');
+    expect(artist.closes).toEqual([]);
+  });
+});
+
 /** An awareness update: [clientId, clock, JSON state] entries. */
 function encodeAwarenessEntriesForTest(entries: [number, number, string][]): number[] {
   const encoder = encoding.createEncoder();

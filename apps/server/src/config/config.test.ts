@@ -9,6 +9,20 @@ describe('configuration', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.maxUploadBytes).toBe(4 * 1024 ** 3);
     expect(config.maxSyncMessageBytes).toBe(1024 ** 2);
+    expect(config.sync).toEqual({
+      idleUnloadMs: 30_000,
+      reconcileIntervalMs: 5000,
+      compactAfterRows: 2000,
+      commitIntervalMs: 4,
+      maxMessagesPerSecond: 200,
+    });
+  });
+
+  it('validates the SYNC_* tuning variables with the rest', () => {
+    expect(() => loadConfig({ SYNC_RECONCILE_MS: '10', SYNC_COMMIT_INTERVAL_MS: 'soon' })).toThrow(
+      /SYNC_RECONCILE_MS: .*"10"[\s\S]*SYNC_COMMIT_INTERVAL_MS: must be a whole number/,
+    );
+    expect(loadConfig({ SYNC_MAX_MESSAGES_PER_SECOND: '50' }).sync.maxMessagesPerSecond).toBe(50);
   });
 
   it('names every bad variable at once, with the value it got', () => {

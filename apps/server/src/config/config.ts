@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { SyncOptions } from '../sync/sync-options.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -48,6 +49,11 @@ const EnvSchema = z.object({
   ANALYSIS_WORKERS: int(0, 256).optional(),
   MAX_SYNC_MESSAGE_BYTES: int(1024, 64 * MiB).default(1 * MiB),
   MAX_DOCUMENT_BYTES: int(64 * 1024, 256 * MiB).default(16 * MiB),
+  SYNC_IDLE_UNLOAD_MS: int(0, 86_400_000).default(30_000),
+  SYNC_RECONCILE_MS: int(50, 3_600_000).default(5_000),
+  SYNC_COMPACT_AFTER: int(1, 1_000_000).default(2000),
+  SYNC_COMMIT_INTERVAL_MS: int(0, 1000).default(4),
+  SYNC_MAX_MESSAGES_PER_SECOND: int(1, 1_000_000).default(200),
   LOGIN_ATTEMPTS_PER_IP: int(1, 1_000_000).default(50),
   INVITE_ATTEMPTS_PER_IP: int(1, 1_000_000).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -85,6 +91,8 @@ export interface Config {
   analysisWorkers: number;
   maxSyncMessageBytes: number;
   maxDocumentBytes: number;
+  /** Tuning of the real-time sync service (the SYNC_* variables). */
+  sync: SyncOptions;
   /** Login attempts per client IP per 15 minutes (any email). */
   loginAttemptsPerIp: number;
   /** Invite look-ups and acceptances per client IP per 10 minutes (guards against token guessing). */
@@ -149,6 +157,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     analysisWorkers: e.ANALYSIS_WORKERS ?? Math.max(1, availableParallelism() - 1),
     maxSyncMessageBytes: e.MAX_SYNC_MESSAGE_BYTES,
     maxDocumentBytes: e.MAX_DOCUMENT_BYTES,
+    sync: {
+      idleUnloadMs: e.SYNC_IDLE_UNLOAD_MS,
+      reconcileIntervalMs: e.SYNC_RECONCILE_MS,
+      compactAfterRows: e.SYNC_COMPACT_AFTER,
+      commitIntervalMs: e.SYNC_COMMIT_INTERVAL_MS,
+      maxMessagesPerSecond: e.SYNC_MAX_MESSAGES_PER_SECOND,
+    },
     loginAttemptsPerIp: e.LOGIN_ATTEMPTS_PER_IP,
     inviteAttemptsPerIp: e.INVITE_ATTEMPTS_PER_IP,
     logLevel: e.LOG_LEVEL,

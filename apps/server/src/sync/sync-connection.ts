@@ -30,12 +30,42 @@ export interface SyncConnectionOptions {
   pingIntervalMs: number;
   /** Bytes queued for a peer that does not read; beyond this it is dropped. Default 16 MiB. */
   maxBufferedBytes: number;
+  /** Messages per second on average; bursts of twice as many pass. Beyond, the socket is closed (4429). */
+  maxMessagesPerSecond: number;
+}
+
+/** A token bucket: `rate` per second on average, at most `burst` at once. */
+class MessageBudget {
+  private tokens: number;
+  private last = performance.now();
+
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst;
+  }
+
+  take(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
 }
 
 let nextConnectionId = 1;
 
 /** Sync messages a connection may queue while the document is rebuilt, beyond one message of the maximum size. */
 const DEFERRED_SLACK_BYTES = 64 * 1024;
+/**
+ * Sync step 1 (a request for everything the sender lacks) costs an encoding of the whole document: ten at once,
+ * then one per two seconds. A stock client sends one per connection.
+ */
+const STEP1_BURST = 10;
+const STEP1_PER_SECOND = 0.5;
 
 /** One WebSocket on one room: decodes frames, enforces the role, and answers like a y-websocket server. */
 export class SyncConnection {
@@ -47,6 +77,8 @@ export class SyncConnection {
   private readonly held: HeldUpdates = { updates: [], bytes: 0 };
   /** Bytes of sync messages waiting for the document (see onMessage). */
   private deferredBytes = 0;
+  private readonly messageBudget: MessageBudget;
+  private readonly step1Budget = new MessageBudget(STEP1_PER_SECOND, STEP1_BURST);
   private closing = false;
   private alive = true;
 
@@ -58,6 +90,7 @@ export class SyncConnection {
     private readonly logger: SyncLogger,
   ) {
     this.origin = Object.freeze({ source: 'connection', connId: this.id });
+    this.messageBudget = new MessageBudget(options.maxMessagesPerSecond, 2 * options.maxMessagesPerSecond);
   }
 
   get userId(): string {
@@ -137,6 +170,11 @@ export class SyncConnection {
 
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.closing) return;
+    if (!this.messageBudget.take()) {
+      this.logger.info({ conn: this.id, doc: this.room.name }, 'sync socket over its message rate');
+      this.close(CLOSE.tooMany, 'Too many messages; slow down.');
+      return;
+    }
     if (!isBinary) {
       this.close(CLOSE.invalid, 'Text frames are not part of the sync protocol.');
       return;
@@ -147,6 +185,10 @@ export class SyncConnection {
       message = parseClientMessage(frame);
     } catch (error) {
       this.close(CLOSE.invalid, error instanceof ProtocolError ? error.message : 'Malformed message.');
+      return;
+    }
+    if (message.kind === 'step1' && !this.step1Budget.take()) {
+      this.close(CLOSE.tooMany, 'Too many sync requests; slow down.');
       return;
     }
     if (message.kind === 'awareness' || message.kind === 'query-awareness') {

@@ -20,6 +20,8 @@ export interface SyncHubOptions {
   pingIntervalMs?: number;
   /** Bytes buffered for a slow reader before it is dropped. Default 16 MiB. */
   maxBufferedBytes?: number;
+  /** Messages one socket may send per second on average (bursts of twice that). Default 200. */
+  maxMessagesPerSecond?: number;
   awareness?: Partial<AwarenessLimits>;
   logger?: SyncLogger;
 }
@@ -67,6 +69,7 @@ export class SyncHub {
       maxHeldBytes: options.maxHeldBytes ?? maxMessageBytes,
       pingIntervalMs: options.pingIntervalMs ?? 30_000,
       maxBufferedBytes: options.maxBufferedBytes ?? 16 * 1024 * 1024,
+      maxMessagesPerSecond: options.maxMessagesPerSecond ?? 200,
       awareness: { ...DEFAULT_AWARENESS_LIMITS, ...options.awareness },
     };
     this.logger = options.logger ?? silentLogger;

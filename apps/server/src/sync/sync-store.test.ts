@@ -63,6 +63,19 @@ describe(`sync storage on ${testDatabaseKind}`, () => {
     expect(stateOf(loadedB).equals(stateOf(b.updates))).toBe(true);
   });
 
+  it('stores every byte of an update and any document name exactly (PGlite inserts literal values)', async () => {
+    const names = ["doc:o'brien", "doc:'; drop table sync_updates; --", 'doc:\\x00\\\\', 'doc:émoji 🎚️'];
+    const every = Uint8Array.from({ length: 256 }, (_, i) => i);
+    // A view into a larger buffer, as updates sliced out of a WebSocket frame are.
+    const framed = Buffer.concat([Buffer.from([9, 9]), Buffer.from(every), Buffer.from([9])]).subarray(2, 258);
+    await repo.appendUpdates(names.map((docName) => ({ docName, update: framed })));
+    for (const name of names) {
+      const { updates } = await repo.load(name);
+      expect(updates.map((u) => Buffer.from(u.update)), name).toEqual([Buffer.from(every)]);
+    }
+    await expect(repo.appendUpdates([{ docName: 'doc:\0', update: every }])).rejects.toThrow();
+  });
+
   it('[SY-15] compaction folds rows into the snapshot and deletes exactly the ids it folded', async () => {
     const name = 'doc:compact';
     const { doc, updates } = recordingDoc();

@@ -83,6 +83,8 @@ export const CLOSE = {
   gone: 4410,
   /** A message above the byte cap, or an update that would push the document past its size budget. Permanent. */
   tooLarge: 4413,
+  /** More messages than SYNC_MAX_MESSAGES_PER_SECOND allows (or sync requests beyond 10 + 1 per 2 s). Permanent. */
+  tooMany: 4429,
   /** Storage failed; reconnect later (the client resends what the server lacks). */
   unavailable: 4500,
 } as const;

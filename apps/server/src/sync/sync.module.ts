@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CONFIG } from '../common/tokens.js';
+import type { Config } from '../config/config.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { MixDocuments } from './mix-documents.js';
 import { SyncGateway } from './sync.gateway.js';
 import { SyncRepository } from './sync.repository.js';
 import { SyncService } from './sync.service.js';
-import { loadSyncOptions, SYNC_OPTIONS } from './sync-options.js';
+import { SYNC_OPTIONS } from './sync-options.js';
 
 /**
  * Real-time shared mix state: `WS /sync/:sessionId` (y-websocket protocol) and {@link MixDocuments} for
@@ -13,7 +15,7 @@ import { loadSyncOptions, SYNC_OPTIONS } from './sync-options.js';
 @Module({
   imports: [RealtimeModule],
   providers: [
-    { provide: SYNC_OPTIONS, useFactory: () => loadSyncOptions(process.env) },
+    { provide: SYNC_OPTIONS, useFactory: (config: Config) => config.sync, inject: [CONFIG] },
     SyncRepository,
     SyncService,
     SyncGateway,

@@ -71,6 +71,7 @@ export class SyncService implements OnModuleInit, OnModuleDestroy {
         maxMessageBytes: config.maxSyncMessageBytes,
         maxDocumentBytes: config.maxDocumentBytes,
         idleUnloadMs: options.idleUnloadMs,
+        maxMessagesPerSecond: options.maxMessagesPerSecond,
         logger: log,
       },
     );
