@@ -1,14 +1,16 @@
 // Sync throughput and latency: R rooms x C clients dragging faders at 20 Hz each, against the Mixroom
 // server (authenticating, validating and persisting to PGlite) and against a stock y-websocket server
 // (@y/websocket-server 0.1.1: no auth, no validation, no persistence) under the same harness.
-//   node --conditions=source --import tsx bench/sync/run.ts [--seconds 30] [--warmup 3]
-//     [--scenarios 100x3,20x10] [--update-benchmarks-md]
+//   node --conditions=source --import tsx bench/sync/run.ts [--seconds 30] [--warmup 10] [--rounds 3]
+//     [--scenarios 100x3,20x10] [--pg URL] [--node-args "..."] [--update-benchmarks-md]
 // Both servers run as child processes; their CPU comes from /proc/<pid>/stat and their peak RSS from
 // VmRSS sampled every 200 ms during the measured window. Clients live in this process: each applies its
 // own edits to a Y.Doc and decodes the header of every update it receives (to match it with its send
 // time), without integrating other clients' edits, so the generator stays light.
+// Each scenario runs `--rounds` times, the servers taking turns within every round, so a burst of load from
+// elsewhere on the machine falls on one round rather than on one server; the verdict compares medians.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, Socket } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -34,7 +36,10 @@ const opt = (name: string, fallback: string) => {
   return i >= 0 ? args[i + 1]! : fallback;
 };
 const SECONDS = Number(opt('seconds', '30'));
-const WARMUP_S = Number(opt('warmup', '3'));
+// The first seconds under load include V8 compiling the hot paths (and PGlite's WebAssembly); both servers
+// get the same warm-up.
+const WARMUP_S = Number(opt('warmup', '10'));
+const ROUNDS = Number(opt('rounds', '3'));
 const HZ = 20;
 const SCENARIOS = opt('scenarios', '100x3,20x10')
   .split(',')
@@ -47,14 +52,20 @@ const UPDATE_MD = args.includes('--update-benchmarks-md');
 const PG = opt('pg', '');
 /** `--skip-baseline`: measure Mixroom only (e.g. while profiling). */
 const SKIP_BASELINE = args.includes('--skip-baseline');
+/** `--skip-pglite`: with `--pg`, measure Mixroom on PostgreSQL only. */
+const SKIP_PGLITE = args.includes('--skip-pglite') && PG !== '';
 /** `--cpu-prof DIR`: write a V8 CPU profile of the Mixroom server process to DIR. */
 const CPU_PROF = opt('cpu-prof', '');
+/** `--node-args "..."`: extra Node.js flags for the Mixroom server (e.g. `--trace-gc`; its stdout is shown). */
+const NODE_ARGS = opt('node-args', '').split(' ').filter(Boolean);
 
 // ------------------------------------------------------------------ servers
 
 interface Target {
   name: string;
   pid: number;
+  /** The server's database is PostgreSQL on this machine (its processes' CPU is reported too). */
+  postgres?: boolean;
   /** ws URL of a room's socket and the headers to open it with. */
   socket(room: string): { url: string; headers: Record<string, string> };
   /** Room names for a scenario (sessions on Mixroom, random names on the baseline). */
@@ -130,7 +141,7 @@ async function startMixroom(databaseUrl = ''): Promise<Target> {
   const profile = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', resolve(CPU_PROF)] : [];
   const child = spawn(
     process.execPath,
-    [...profile, '--conditions=source', '--import', 'tsx', 'src/main.ts'],
+    [...profile, ...NODE_ARGS, '--conditions=source', '--import', 'tsx', 'src/main.ts'],
     {
       cwd: join(ROOT, 'apps/server'),
       env: {
@@ -142,6 +153,9 @@ async function startMixroom(databaseUrl = ''): Promise<Target> {
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
+        // A scenario's documents unload (folding their logs) soon after its clients leave, so that work is done
+        // before the next measurement starts (see settle()) instead of landing in it.
+        SYNC_IDLE_UNLOAD_MS: '2000',
         ...(opt('commit-interval', '') ? { SYNC_COMMIT_INTERVAL_MS: opt('commit-interval', '') } : {}),
       },
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -150,6 +164,7 @@ async function startMixroom(databaseUrl = ''): Promise<Target> {
   const url = await new Promise<string>((resolveUrl, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
+      if (NODE_ARGS.length > 0) process.stderr.write(chunk);
       out += chunk.toString();
       const m = out.match(/Mixroom is running at (http:\/\/\S+)/);
       if (m) resolveUrl(m[1]!);
@@ -168,6 +183,7 @@ async function startMixroom(databaseUrl = ''): Promise<Target> {
   return {
     name: databaseUrl ? 'Mixroom (PostgreSQL)' : 'Mixroom (PGlite)',
     pid: child.pid!,
+    postgres: Boolean(databaseUrl),
     socket: (room) => ({ url: `${url.replace(/^http/, 'ws')}/sync/${room}`, headers: { cookie } }),
     rooms: async (count) => {
       const ids: string[] = [];
@@ -195,6 +211,22 @@ function cpuSeconds(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
 }
+/** CPU seconds of every PostgreSQL server process on this machine (the `--pg` server's share of the load). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return total;
+}
 function rssBytes(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return m ? Number(m[1]) * 1024 : 0;
@@ -202,8 +234,13 @@ function rssBytes(pid: number): number {
 
 // ------------------------------------------------------------------ clients
 
-/** Send times of updates by `${clientID}:${clock}` of the item they create, in ms (performance.now()). */
-const sentAt = new Map<string, number>();
+/**
+ * Send times of updates by `${clientID}:${clock}` of the item they create, in ms (performance.now()), and how
+ * many of the room's other clients have yet to receive each (an entry goes once all have: a map that only
+ * grew would make this process's own garbage collection part of every measurement).
+ */
+const sentAt = new Map<string, { t: number; left: number }>();
+let recipients = 0;
 let latencies: number[] = [];
 let delivered = 0;
 let measuring = false;
@@ -233,7 +270,8 @@ class BenchClient {
       if (origin === 'remote') return;
       const meta = Y.parseUpdateMeta(update);
       const clock = meta.from.get(this.doc.clientID);
-      if (clock !== undefined) sentAt.set(`${this.doc.clientID}:${clock}`, performance.now());
+      if (clock !== undefined)
+        sentAt.set(`${this.doc.clientID}:${clock}`, { t: performance.now(), left: recipients });
       const e = encoding.createEncoder();
       encoding.writeVarUint(e, 0);
       encoding.writeVarUint(e, 2);
@@ -261,9 +299,12 @@ class BenchClient {
       const now = performance.now();
       for (const [client, clock] of Y.parseUpdateMeta(payload).from) {
         if (client === this.doc.clientID) continue; // the baseline echoes updates to their sender
-        const t = sentAt.get(`${client}:${clock}`);
-        if (t !== undefined && measuring) {
-          latencies.push(now - t);
+        const key = `${client}:${clock}`;
+        const sent = sentAt.get(key);
+        if (sent === undefined) continue;
+        if (--sent.left === 0) sentAt.delete(key);
+        if (measuring) {
+          latencies.push(now - sent.t);
           delivered++;
         }
       }
@@ -290,6 +331,7 @@ async function until(cond: () => boolean, what: string, timeoutMs = 60_000): Pro
 
 interface Result {
   target: string;
+  round: number;
   rooms: number;
   clients: number;
   p50: number;
@@ -298,14 +340,17 @@ interface Result {
   deliveredPerS: number;
   expectedPerS: number;
   serverCpuPct: number;
+  /** CPU of the PostgreSQL server processes, for targets on PostgreSQL. */
+  databaseCpuPct?: number;
   serverPeakRssMb: number;
   /** RSS before the scenario's clients connect (PGlite alone holds several hundred MB). */
   serverRssBeforeMb: number;
   generatorCpuPct: number;
 }
 
-async function runScenario(target: Target, rooms: number, clients: number): Promise<Result> {
+async function runScenario(target: Target, rooms: number, clients: number, round: number): Promise<Result> {
   const rssBefore = rssBytes(target.pid);
+  recipients = clients - 1;
   const names = await target.rooms(rooms);
   const all: BenchClient[][] = [];
   for (const name of names) {
@@ -359,11 +404,13 @@ async function runScenario(target: Target, rooms: number, clients: number): Prom
     peakRss = Math.max(peakRss, rssBytes(target.pid));
   }, 200);
   const cpu0 = cpuSeconds(target.pid);
+  const db0 = target.postgres ? postgresCpuSeconds() : 0;
   const self0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const elapsed = (performance.now() - t0) / 1000;
   const cpu1 = cpuSeconds(target.pid);
+  const db1 = target.postgres ? postgresCpuSeconds() : 0;
   const self1 = process.cpuUsage(self0);
   measuring = false;
   clearInterval(rssTimer);
@@ -376,6 +423,7 @@ async function runScenario(target: Target, rooms: number, clients: number): Prom
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   return {
     target: target.name,
+    round,
     rooms,
     clients,
     p50: q(0.5),
@@ -384,10 +432,25 @@ async function runScenario(target: Target, rooms: number, clients: number): Prom
     deliveredPerS: delivered / elapsed,
     expectedPerS: rooms * clients * (clients - 1) * HZ,
     serverCpuPct: ((cpu1 - cpu0) / elapsed) * 100,
+    databaseCpuPct: target.postgres ? ((db1 - db0) / elapsed) * 100 : undefined,
     serverPeakRssMb: Math.max(peakRss, rssBefore) / 1024 / 1024,
     serverRssBeforeMb: rssBefore / 1024 / 1024,
     generatorCpuPct: ((self1.user + self1.system) / 1e6 / elapsed) * 100,
   };
+}
+
+/**
+ * Waits until every server (and PostgreSQL) is quiet: under 10% of a core for two half-second samples in a
+ * row, at most 120 s. A server still folding the last scenario's logs would otherwise load the next one.
+ */
+async function settle(servers: Target[]): Promise<void> {
+  const busy = () => servers.reduce((n, t) => n + cpuSeconds(t.pid), 0) + postgresCpuSeconds();
+  let quiet = 0;
+  for (let i = 0; i < 240 && quiet < 2; i++) {
+    const before = busy();
+    await new Promise((r) => setTimeout(r, 500));
+    quiet = (busy() - before) / 0.5 < 0.1 ? quiet + 1 : 0;
+  }
 }
 
 // ------------------------------------------------------------------ main
@@ -409,18 +472,25 @@ if (PG) {
   };
   mixroomPg = await startMixroom(u.toString());
 }
-const targets = [...(SKIP_BASELINE ? [] : [baseline]), mixroom, ...(mixroomPg ? [mixroomPg] : [])];
+const targets = [
+  ...(SKIP_BASELINE ? [] : [baseline]),
+  ...(SKIP_PGLITE ? [] : [mixroom]),
+  ...(mixroomPg ? [mixroomPg] : []),
+];
 try {
   for (const { rooms, clients } of SCENARIOS) {
-    for (const target of targets) {
-      process.stdout.write(`${rooms}x${clients} on ${target.name} ... `);
-      const r = await runScenario(target, rooms, clients);
-      results.push(r);
-      console.log(
-        `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${Math.round(r.deliveredPerS)} updates/s delivered, ` +
-          `server CPU ${r.serverCpuPct.toFixed(0)}%, peak RSS ${r.serverPeakRssMb.toFixed(0)} MB`,
-      );
-      await new Promise((r) => setTimeout(r, 1000));
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const target of targets) {
+        process.stdout.write(`${rooms}x${clients} round ${round}/${ROUNDS} on ${target.name} ... `);
+        const r = await runScenario(target, rooms, clients, round);
+        results.push(r);
+        console.log(
+          `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${Math.round(r.deliveredPerS)} updates/s delivered, ` +
+            `server CPU ${r.serverCpuPct.toFixed(0)}%, peak RSS ${r.serverPeakRssMb.toFixed(0)} MB`,
+        );
+        await new Promise((r) => setTimeout(r, 3000)); // documents unload 2 s after their clients leave
+        await settle(targets);
+      }
     }
   }
 } finally {
@@ -431,28 +501,58 @@ try {
 }
 
 const fmt = (n: number, d = 2) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 const lines: string[] = [];
 lines.push(
-  '| scenario | server | p50 ms | p99 ms | max ms | delivered updates/s (expected) | server CPU | server RSS before / peak | load generator CPU |',
+  '| scenario | server | rounds: p99 ms | median p50 ms | median p99 ms | max ms | delivered updates/s (expected) | server CPU | database CPU | server RSS before / peak | load generator CPU |',
 );
-lines.push('|---|---|---|---|---|---|---|---|---|');
-for (const r of results) {
-  lines.push(
-    `| ${r.rooms} rooms x ${r.clients} clients | ${r.target} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.max, 1)} | ` +
-      `${Math.round(r.deliveredPerS)} (${r.expectedPerS}) | ${fmt(r.serverCpuPct, 0)}% | ${fmt(r.serverRssBeforeMb, 0)} / ${fmt(r.serverPeakRssMb, 0)} MB | ${fmt(r.generatorCpuPct, 0)}% |`,
-  );
+lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
+const summary = new Map<string, { p50: number; p99: number }>();
+for (const { rooms, clients } of SCENARIOS) {
+  for (const target of targets) {
+    const runs = results.filter(
+      (r) => r.target === target.name && r.rooms === rooms && r.clients === clients,
+    );
+    if (runs.length === 0) continue;
+    const p50 = median(runs.map((r) => r.p50));
+    const p99 = median(runs.map((r) => r.p99));
+    summary.set(`${rooms}x${clients}:${target.name}`, { p50, p99 });
+    const db = runs.every((r) => r.databaseCpuPct !== undefined)
+      ? `${fmt(median(runs.map((r) => r.databaseCpuPct!)), 0)}%`
+      : '-';
+    lines.push(
+      `| ${rooms} rooms x ${clients} clients | ${target.name} | ${runs.map((r) => fmt(r.p99, 1)).join(' / ')} | ` +
+        `${fmt(p50)} | ${fmt(p99)} | ${fmt(Math.max(...runs.map((r) => r.max)), 1)} | ` +
+        `${Math.round(median(runs.map((r) => r.deliveredPerS)))} (${runs[0]!.expectedPerS}) | ` +
+        `${fmt(median(runs.map((r) => r.serverCpuPct)), 0)}% | ${db} | ` +
+        `${fmt(median(runs.map((r) => r.serverRssBeforeMb)), 0)} / ${fmt(Math.max(...runs.map((r) => r.serverPeakRssMb)), 0)} MB | ` +
+        `${fmt(median(runs.map((r) => r.generatorCpuPct)), 0)}% |`,
+    );
+  }
 }
 const ratios: string[] = [];
 for (const { rooms, clients } of SCENARIOS) {
-  const of = (name: string) =>
-    results.find((r) => r.target === name && r.rooms === rooms && r.clients === clients);
-  const base = of(baseline.name);
+  const base = summary.get(`${rooms}x${clients}:${baseline.name}`);
   if (!base) continue;
   for (const target of targets.filter((t) => t !== baseline)) {
-    const ours = of(target.name)!;
+    const ours = summary.get(`${rooms}x${clients}:${target.name}`)!;
+    const perRound = results
+      .filter((r) => r.target === target.name && r.rooms === rooms && r.clients === clients)
+      .map((r) => {
+        const b = results.find(
+          (x) =>
+            x.target === baseline.name && x.rooms === rooms && x.clients === clients && x.round === r.round,
+        )!;
+        return `${fmt(r.p99 / b.p99)}x`;
+      });
     const ratio = ours.p99 / base.p99;
     ratios.push(
-      `| ${rooms} rooms x ${clients} clients | ${target.name} | ${fmt(ratio)}x | ${fmt(ours.p50 / base.p50)}x | ${ratio <= 1.5 ? 'met' : 'MISSED'} |`,
+      `| ${rooms} rooms x ${clients} clients | ${target.name} | ${perRound.join(' / ')} | ${fmt(ratio)}x | ` +
+        `${fmt(ours.p50 / base.p50)}x | ${ratio <= 1.5 ? 'met' : 'MISSED'} |`,
     );
   }
 }
@@ -463,12 +563,12 @@ const machine = `${cpus()[0]?.model.trim() ?? 'unknown CPU'}, ${cpus().length} c
 const table = [
   ...lines,
   '',
-  '| scenario | server | p99 ratio to baseline | p50 ratio | target p99 <= 1.5x |',
-  '|---|---|---|---|---|',
+  '| scenario | server | p99 ratio per round | ratio of median p99 | ratio of median p50 | target: median p99 <= 1.5x |',
+  '|---|---|---|---|---|---|',
   ...ratios,
 ].join('\n');
 console.log(
-  `\n${table}\n\nmachine: ${machine}; load average ${load}; ${SECONDS} s measured after ${WARMUP_S} s warm-up`,
+  `\n${table}\n\nmachine: ${machine}; load average ${load}; ${ROUNDS} rounds of ${SECONDS} s measured after ${WARMUP_S} s warm-up`,
 );
 
 if (UPDATE_MD) {
@@ -478,15 +578,16 @@ if (UPDATE_MD) {
   const section = [
     heading,
     '',
-    `Command: \`node --conditions=source --import tsx bench/sync/run.ts --seconds ${SECONDS}${PG ? ' --pg <url>' : ''} --update-benchmarks-md\``,
+    `Command: \`node --conditions=source --import tsx bench/sync/run.ts --seconds ${SECONDS} --warmup ${WARMUP_S} --rounds ${ROUNDS}${PG ? ' --pg <url>' : ''} --update-benchmarks-md\``,
     '',
     `Machine: ${machine}. Date: ${new Date().toISOString().slice(0, 10)}. Load average at the end (1 / 5 / 15 min; the`,
-    `machine is shared): ${load}. Each client drags its own fader at ${HZ} Hz; ${SECONDS} s measured after ${WARMUP_S} s`,
-    'of warm-up. Latency is from the sender applying the change to another client of the room receiving it.',
-    'Mixroom: authenticated sockets (cookie), every update validated against the mix schema on a shadow',
-    'document and appended to the update log (PGlite on disk, group commit) before it is broadcast. Baseline:',
-    '@y/websocket-server 0.1.1, no auth, no validation, no persistence. Both are child processes; the load',
-    'generator (all clients) is this process on the same 2 cores.',
+    `machine is shared): ${load}. Each client drags its own fader at ${HZ} Hz; each round measures ${SECONDS} s after`,
+    `${WARMUP_S} s of warm-up, and the servers take turns within each of ${ROUNDS} rounds. Latency is from the sender`,
+    'applying the change to another client of the room receiving it.',
+    'Mixroom: authenticated sockets (cookie), every update validated against the mix schema as it is applied',
+    'and appended to the update log (PGlite on disk on its own thread, or PostgreSQL; group commit) before it',
+    'is broadcast. Baseline: @y/websocket-server 0.1.1, no auth, no validation, no persistence. The servers are',
+    'child processes; the load generator (all clients) is this process, on the same 2 cores.',
     '',
     table,
     '',

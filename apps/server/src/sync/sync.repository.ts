@@ -1,14 +1,8 @@
 import { type Database, syncSnapshots, syncUpdates } from '@mixroom/db';
 import { Inject, Injectable } from '@nestjs/common';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { DATABASE } from '../common/tokens.js';
 import type { SnapshotMerge } from './snapshot-merge.js';
-
-/** One stored update. */
-export interface StoredUpdate {
-  id: number;
-  update: Uint8Array;
-}
 
 /** A PostgreSQL string literal (standard_conforming_strings on: a quote is doubled, nothing else escaped). */
 function quoteLiteral(text: string): string {
@@ -16,14 +10,24 @@ function quoteLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
 
-/** Most rows folded into a snapshot in one compaction. */
-export const COMPACTION_BATCH = 2_000;
+/** Rows of `db.execute`: postgres.js returns them as the result itself, PGlite under `rows`. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+const hex = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 
 /** The update log and snapshots of shared documents: the only place that touches their tables. */
 @Injectable()
 export class SyncRepository {
   private readonly rawQuery: ((text: string, params: unknown[]) => Promise<unknown>) | null;
   private readonly simpleQuery: ((text: string) => Promise<unknown>) | null;
+  /**
+   * PGlite has no autovacuum (it runs PostgreSQL as a single process): rows that compaction deletes would
+   * keep their space, and the log's index its entries, for good. The store calls this every so many rows.
+   */
+  readonly reclaim?: () => Promise<void>;
 
   constructor(@Inject(DATABASE) private readonly db: Database) {
     // The driver under drizzle: postgres.js (`unsafe`, $1..$n parameters) or PGlite (`exec`, the simple
@@ -37,13 +41,16 @@ export class SyncRepository {
       const exec = client.exec as (text: string) => Promise<unknown>;
       this.rawQuery = null;
       this.simpleQuery = (text) => exec.call(client, text);
+      this.reclaim = async () => {
+        await exec.call(client, 'vacuum sync_updates, sync_snapshots');
+      };
     } else {
       this.rawQuery = null;
       this.simpleQuery = null;
     }
   }
 
-  /** Appends many updates in one multi-row INSERT (one round trip, one commit). */
+  /** Appends updates in one multi-row INSERT (one round trip, one commit). */
   async appendUpdates(rows: readonly { docName: string; update: Uint8Array }[]): Promise<void> {
     if (rows.length === 0) return;
     // The hottest statement of the sync service, so it skips drizzle's builder (half its cost on PGlite).
@@ -52,35 +59,24 @@ export class SyncRepository {
       const params: unknown[] = [];
       for (const r of rows) params.push(r.docName, r.update);
       await this.rawQuery(`insert into sync_updates (doc_name, update) values ${placeholders}`, params);
-      return;
-    }
-    if (this.simpleQuery) {
+    } else if (this.simpleQuery) {
       // PGlite runs a parameterised statement as six protocol messages through its WebAssembly; one simple
-      // query with literal values costs it 30% less per commit (bench/sync). Literals: a quoted string
-      // (standard_conforming_strings is on, so only ' needs doubling) and bytea in hex, nothing else.
-      const values = rows
-        .map(
-          (r) =>
-            `(${quoteLiteral(r.docName)}, '\\x${Buffer.from(r.update.buffer, r.update.byteOffset, r.update.byteLength).toString('hex')}')`,
-        )
-        .join(', ');
+      // query with literal values costs its thread about a third less for a 25-row commit. The literals are
+      // a quoted string (standard_conforming_strings is on, so only ' needs doubling) and bytea in hex.
+      const values = rows.map((r) => `(${quoteLiteral(r.docName)}, '\\x${hex(r.update)}')`).join(', ');
       await this.simpleQuery(`insert into sync_updates (doc_name, update) values ${values}`);
-      return;
+    } else {
+      await this.db.insert(syncUpdates).values(rows.map((r) => ({ docName: r.docName, update: r.update })));
     }
-    const values = sql.join(
-      rows.map((r) => sql`(${r.docName}, ${r.update})`),
-      sql`, `,
-    );
-    await this.db.execute(
-      sql`insert into ${syncUpdates} (${sql.identifier('doc_name')}, ${sql.identifier('update')}) values ${values}`,
-    );
   }
 
   /**
    * Snapshot (if any) and the log rows after it, oldest first, read in one transaction: a compaction that
    * commits between the two reads would otherwise leave neither its old rows nor its new snapshot in view.
    */
-  async load(docName: string): Promise<{ snapshot?: Uint8Array; updates: StoredUpdate[] }> {
+  async load(
+    docName: string,
+  ): Promise<{ snapshot?: Uint8Array; updates: { id: number; update: Uint8Array }[] }> {
     return this.db.transaction(
       async (tx) => {
         const [snapshot] = await tx
@@ -99,15 +95,15 @@ export class SyncRepository {
   }
 
   /**
-   * Folds up to {@link COMPACTION_BATCH} log rows into the snapshot and deletes exactly the rows it folded
-   * (by id: rows appended meanwhile, by this or another instance, stay). `merge` turns the old snapshot
-   * plus rows into the new snapshot; it runs before the write transaction, so the (PGlite: only)
-   * connection is not held while it works. The write then checks, under a per-document advisory lock,
-   * that nobody replaced the snapshot since it was read (another instance compacting the same document);
-   * if someone did, nothing is written and 0 is returned (the next compaction retries). Returns how many
-   * rows were folded.
+   * Folds the oldest `maxRows` log rows into the snapshot and deletes exactly the rows it folded (by id: rows
+   * appended meanwhile, by this or another instance, stay). `merge` turns the old snapshot
+   * plus rows into the new snapshot; it runs before the write, so the database is not held while it works.
+   * The write is one statement (one transaction, no round trips while PGlite or a row lock is held): it
+   * replaces the snapshot only if nobody replaced it since it was read (another instance compacting the same
+   * document; the row lock makes a concurrent writer re-check), and deletes the folded ids only if it did.
+   * Returns how many rows were folded, or 'lost' when someone else replaced the snapshot (nothing written).
    */
-  async compact(docName: string, merge: SnapshotMerge): Promise<number> {
+  async compact(docName: string, merge: SnapshotMerge, maxRows = 500): Promise<number | 'lost'> {
     const [current] = await this.db
       .select({ state: syncSnapshots.state, version: sql<string>`${syncSnapshots.updatedAt}::text` })
       .from(syncSnapshots)
@@ -117,35 +113,29 @@ export class SyncRepository {
       .from(syncUpdates)
       .where(eq(syncUpdates.docName, docName))
       .orderBy(asc(syncUpdates.id))
-      .limit(COMPACTION_BATCH);
+      .limit(maxRows);
     if (rows.length === 0) return 0;
     const state = await merge(
       current?.state,
       rows.map((r) => r.update),
     );
     const ids = rows.map((r) => r.id);
-    return this.db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`mixroom-sync:${docName}`}))`);
-      const [now] = await tx
-        .select({ version: sql<string>`${syncSnapshots.updatedAt}::text` })
-        .from(syncSnapshots)
-        .where(eq(syncSnapshots.docName, docName));
-      if ((now?.version ?? null) !== (current?.version ?? null)) return 0;
-      await tx
-        .insert(syncSnapshots)
-        .values({ docName, state })
-        .onConflictDoUpdate({
-          target: syncSnapshots.docName,
-          set: { state, updatedAt: sql`clock_timestamp()` },
-        });
-      // One array parameter rather than one per id (2000 ids would make a statement of 2000 parameters).
-      await tx
-        .delete(syncUpdates)
-        .where(
-          and(eq(syncUpdates.docName, docName), sql`${syncUpdates.id} = any(${sql.param(ids)}::bigint[])`),
-        );
-      return rows.length;
-    });
+    const write = current
+      ? sql`update ${syncSnapshots} set state = ${state}, updated_at = clock_timestamp()
+            where doc_name = ${docName} and updated_at::text = ${current.version} returning 1`
+      : sql`insert into ${syncSnapshots} (doc_name, state) values (${docName}, ${state})
+            on conflict (doc_name) do nothing returning 1`;
+    // One array parameter rather than one per id.
+    const result = await this.db.execute(sql`
+      with written as (${write}),
+      folded as (
+        delete from ${syncUpdates}
+        where doc_name = ${docName} and id = any(${sql.param(ids)}::bigint[]) and exists (select 1 from written)
+        returning 1
+      )
+      select count(*)::int as written from written`);
+    const [outcome] = rowsOf<{ written: number }>(result);
+    return outcome?.written ? rows.length : 'lost';
   }
 
   /** Rows in the log for a document (for tests and diagnostics). */

@@ -46,8 +46,9 @@ export class SyncService implements OnModuleInit, OnModuleDestroy {
     this.store = new SyncStore(repository, {
       compactAfterRows: options.compactAfterRows,
       commitIntervalMs: options.commitIntervalMs,
-      // PGlite runs one statement at a time: overlapping commits would only queue there.
-      maxConcurrentCommits: database.kind === 'postgres' ? 4 : 1,
+      // PGlite runs one statement at a time, on its own thread: a second commit waits there, ready to run
+      // the moment the first ends (no round trip between them); more would only queue.
+      maxConcurrentCommits: database.kind === 'postgres' ? 4 : 2,
       merge: this.compaction.merge,
       logger: log,
     });
@@ -61,10 +62,7 @@ export class SyncService implements OnModuleInit, OnModuleDestroy {
           return session ? mixSeedUpdate(name, session.title) : null;
         },
         validate: validateMixTransaction,
-        unloaded: (name) => {
-          this.store.compactSoon(name);
-          this.store.forget(name);
-        },
+        unloaded: (name) => this.store.release(name),
       },
       [],
       {
