@@ -206,8 +206,9 @@ async function startMixroom(databaseUrl = ''): Promise<Target> {
 // ------------------------------------------------------------------ process stats
 
 const CLK_TCK = 100;
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds of a process (all its threads), or of one thread with `/proc/<pid>/task/<tid>`. */
+function cpuSeconds(pid: number, path = `/proc/${pid}/stat`): number {
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
 }
@@ -340,6 +341,8 @@ interface Result {
   deliveredPerS: number;
   expectedPerS: number;
   serverCpuPct: number;
+  /** CPU of the server's main thread (sockets, Yjs, validation); the rest is its other threads (database, GC). */
+  serverMainThreadCpuPct: number;
   /** CPU of the PostgreSQL server processes, for targets on PostgreSQL. */
   databaseCpuPct?: number;
   serverPeakRssMb: number;
@@ -404,12 +407,14 @@ async function runScenario(target: Target, rooms: number, clients: number, round
     peakRss = Math.max(peakRss, rssBytes(target.pid));
   }, 200);
   const cpu0 = cpuSeconds(target.pid);
+  const main0 = cpuSeconds(target.pid, `/proc/${target.pid}/task/${target.pid}/stat`);
   const db0 = target.postgres ? postgresCpuSeconds() : 0;
   const self0 = process.cpuUsage();
   const t0 = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   const elapsed = (performance.now() - t0) / 1000;
   const cpu1 = cpuSeconds(target.pid);
+  const main1 = cpuSeconds(target.pid, `/proc/${target.pid}/task/${target.pid}/stat`);
   const db1 = target.postgres ? postgresCpuSeconds() : 0;
   const self1 = process.cpuUsage(self0);
   measuring = false;
@@ -432,6 +437,7 @@ async function runScenario(target: Target, rooms: number, clients: number, round
     deliveredPerS: delivered / elapsed,
     expectedPerS: rooms * clients * (clients - 1) * HZ,
     serverCpuPct: ((cpu1 - cpu0) / elapsed) * 100,
+    serverMainThreadCpuPct: ((main1 - main0) / elapsed) * 100,
     databaseCpuPct: target.postgres ? ((db1 - db0) / elapsed) * 100 : undefined,
     serverPeakRssMb: Math.max(peakRss, rssBefore) / 1024 / 1024,
     serverRssBeforeMb: rssBefore / 1024 / 1024,
@@ -508,7 +514,7 @@ const median = (values: number[]) => {
 };
 const lines: string[] = [];
 lines.push(
-  '| scenario | server | rounds: p99 ms | median p50 ms | median p99 ms | max ms | delivered updates/s (expected) | server CPU | database CPU | server RSS before / peak | load generator CPU |',
+  '| scenario | server | rounds: p99 ms | median p50 ms | median p99 ms | max ms | delivered updates/s (expected) | server CPU (main thread) | database CPU | server RSS before / peak | load generator CPU |',
 );
 lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
 const summary = new Map<string, { p50: number; p99: number }>();
@@ -528,7 +534,7 @@ for (const { rooms, clients } of SCENARIOS) {
       `| ${rooms} rooms x ${clients} clients | ${target.name} | ${runs.map((r) => fmt(r.p99, 1)).join(' / ')} | ` +
         `${fmt(p50)} | ${fmt(p99)} | ${fmt(Math.max(...runs.map((r) => r.max)), 1)} | ` +
         `${Math.round(median(runs.map((r) => r.deliveredPerS)))} (${runs[0]!.expectedPerS}) | ` +
-        `${fmt(median(runs.map((r) => r.serverCpuPct)), 0)}% | ${db} | ` +
+        `${fmt(median(runs.map((r) => r.serverCpuPct)), 0)}% (${fmt(median(runs.map((r) => r.serverMainThreadCpuPct)), 0)}%) | ${db} | ` +
         `${fmt(median(runs.map((r) => r.serverRssBeforeMb)), 0)} / ${fmt(Math.max(...runs.map((r) => r.serverPeakRssMb)), 0)} MB | ` +
         `${fmt(median(runs.map((r) => r.generatorCpuPct)), 0)}% |`,
     );
