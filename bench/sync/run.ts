@@ -206,11 +206,14 @@ async function startMixroom(databaseUrl = ''): Promise<Target> {
 // ------------------------------------------------------------------ process stats
 
 const CLK_TCK = 100;
+/** CPU seconds (utime + stime) in the text of a `/proc/.../stat` file. */
+function statCpuSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
 /** CPU seconds of a process (all its threads), or of one thread with `/proc/<pid>/task/<tid>`. */
 function cpuSeconds(pid: number, path = `/proc/${pid}/stat`): number {
-  const stat = readFileSync(path, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+  return statCpuSeconds(readFileSync(path, 'utf8'));
 }
 /** CPU seconds of every PostgreSQL server process on this machine (the `--pg` server's share of the load). */
 function postgresCpuSeconds(): number {
@@ -219,9 +222,7 @@ function postgresCpuSeconds(): number {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!stat.includes('(postgres)')) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+      if (stat.includes('(postgres)')) total += statCpuSeconds(stat);
     } catch {
       // The process ended between the listing and the read.
     }

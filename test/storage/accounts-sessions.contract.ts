@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DatabaseHandle, migrationsFolder, users } from '@mixroom/db';
+import { type DatabaseHandle, migrationsFolder, resultRows, users } from '@mixroom/db';
 import { UsersRepository, SessionsRepository } from '@mixroom/server/testing';
 import { sql } from 'drizzle-orm';
 import { pgTable, serial } from 'drizzle-orm/pg-core';
@@ -29,10 +29,7 @@ export function accountsAndSessionsContract(handle: () => DatabaseHandle) {
     const result = await handle().db.execute(
       sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
     );
-    // postgres.js returns an array of rows, PGlite an object with `rows`.
-    const rows = (Array.isArray(result) ? result : (result as unknown as { rows: unknown[] }).rows) as {
-      n: number;
-    }[];
+    const rows = resultRows<{ n: number }>(result);
     expect(rows[0]!.n).toBe(journal.entries.length);
   });
 

@@ -34,6 +34,11 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** Rows of a `db.execute` result: postgres.js returns them as the result itself, PGlite under `rows`. */
+export function resultRows<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
 export const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 export class DataDirLockedError extends Error {

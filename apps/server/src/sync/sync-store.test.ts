@@ -1,4 +1,4 @@
-import { type DatabaseHandle, openTestDatabase, testDatabaseKind } from '@mixroom/db';
+import { type DatabaseHandle, openTestDatabase, resultRows, testDatabaseKind } from '@mixroom/db';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
@@ -258,7 +258,7 @@ describe(`sync storage on ${testDatabaseKind}`, () => {
         const result = await pglite.db.execute(
           sql`select pg_total_relation_size('sync_updates')::int as bytes`,
         );
-        sizes.push((result as unknown as { rows: { bytes: number }[] }).rows[0]!.bytes);
+        sizes.push(resultRows<{ bytes: number }>(result)[0]!.bytes);
       }
       await store.close();
       // Without reclaiming, every cycle adds its 400 rows' pages for good (about 6x the first by the end).

@@ -1,4 +1,4 @@
-import { type Database, syncSnapshots, syncUpdates } from '@mixroom/db';
+import { type Database, resultRows, syncSnapshots, syncUpdates } from '@mixroom/db';
 import { Inject, Injectable } from '@nestjs/common';
 import { asc, eq, sql } from 'drizzle-orm';
 import { DATABASE } from '../common/tokens.js';
@@ -8,11 +8,6 @@ import type { SnapshotMerge } from './snapshot-merge.js';
 function quoteLiteral(text: string): string {
   if (text.includes('\0')) throw new Error('A document name cannot contain NUL.');
   return `'${text.replaceAll("'", "''")}'`;
-}
-
-/** Rows of `db.execute`: postgres.js returns them as the result itself, PGlite under `rows`. */
-function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 const hex = (bytes: Uint8Array) =>
@@ -134,7 +129,7 @@ export class SyncRepository {
         returning 1
       )
       select count(*)::int as written from written`);
-    const [outcome] = rowsOf<{ written: number }>(result);
+    const [outcome] = resultRows<{ written: number }>(result);
     return outcome?.written ? rows.length : 'lost';
   }
 
